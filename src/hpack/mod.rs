@@ -1,1 +1,47 @@
-//! HPACK header compression (RFC 7541). Placeholder until the module lands.
+//! HPACK header compression ([RFC 7541]).
+//!
+//! One [`Decoder`] per connection reads the peer's header blocks, one [`Encoder`] writes
+//! ours. Each keeps its own dynamic table in step with the peer's counterpart.
+//!
+//! | file | RFC 7541 |
+//! |---|---|
+//! | `integer.rs` | §5.1 integers with an N-bit prefix |
+//! | `huffman.rs` | §5.2 and Appendix B: the Huffman code, derived at compile time |
+//! | `table.rs` | §2.3, §4 and Appendix A: the static and dynamic tables |
+//! | `decoder.rs` | §3, §6: header block decoding, §4.2 size updates |
+//! | `encoder.rs` | §3, §6: header block encoding |
+//! | `error.rs` | §6 and RFC 9113 §4.3: decoding errors |
+//!
+//! ## Robustness
+//!
+//! Every input is hostile. No read is unchecked, no arithmetic can overflow, and no input
+//! can make this module panic (in WebAssembly a panic kills the instance):
+//!
+//! * integers take at most four continuation octets (values below 2^28 + 2^N), so they
+//!   fit a `u32`; more is [`DecodeError::IntegerOverflow`];
+//! * a string's length is checked against what is left of the block before anything is
+//!   decoded or reserved;
+//! * Huffman decoding rejects EOS, padding over 7 bits and padding that is not all ones;
+//! * the peer cannot grow the dynamic table past our SETTINGS_HEADER_TABLE_SIZE, nor send a
+//!   size update anywhere but at the start of a block, nor skip the update we require after
+//!   lowering the setting;
+//! * the decoded header list is charged `name + value + 32` per field (RFC 9113 §6.5.2)
+//!   while decoding, which stops "HPACK bombs" (a few octets pointing many times at one
+//!   large entry) and floods of empty fields before they reach the caller.
+//!
+//! [RFC 7541]: https://www.rfc-editor.org/rfc/rfc7541
+#![deny(clippy::arithmetic_side_effects)]
+
+mod decoder;
+mod encoder;
+mod error;
+mod huffman;
+mod integer;
+mod table;
+
+#[cfg(test)]
+mod tests;
+
+pub use decoder::Decoder;
+pub use encoder::{Encoder, Indexing};
+pub use error::DecodeError;

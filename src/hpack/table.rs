@@ -1,0 +1,399 @@
+//! The static table ([RFC 7541 §2.3.1], Appendix A) and the dynamic table ([RFC 7541 §2.3.2],
+//! §4).
+//!
+//! Both tables share one index space (§2.3.3): 1–61 is the static table, 62 and up the
+//! dynamic table, newest entry first. Index 0 is never valid.
+//!
+//! [RFC 7541 §2.3.1]: https://www.rfc-editor.org/rfc/rfc7541#section-2.3.1
+//! [RFC 7541 §2.3.2]: https://www.rfc-editor.org/rfc/rfc7541#section-2.3.2
+
+use std::collections::VecDeque;
+
+/// The number of static table entries.
+pub(crate) const STATIC_LEN: usize = 61;
+
+/// The overhead RFC 7541 §4.1 adds to each entry: `name.len() + value.len() + 32`.
+pub(crate) const ENTRY_OVERHEAD: usize = 32;
+
+/// The static table, RFC 7541 Appendix A; position `i` holds index `i + 1`.
+const STATIC: [(&[u8], &[u8]); STATIC_LEN] = [
+    (b":authority", b""),
+    (b":method", b"GET"),
+    (b":method", b"POST"),
+    (b":path", b"/"),
+    (b":path", b"/index.html"),
+    (b":scheme", b"http"),
+    (b":scheme", b"https"),
+    (b":status", b"200"),
+    (b":status", b"204"),
+    (b":status", b"206"),
+    (b":status", b"304"),
+    (b":status", b"400"),
+    (b":status", b"404"),
+    (b":status", b"500"),
+    (b"accept-charset", b""),
+    (b"accept-encoding", b"gzip, deflate"),
+    (b"accept-language", b""),
+    (b"accept-ranges", b""),
+    (b"accept", b""),
+    (b"access-control-allow-origin", b""),
+    (b"age", b""),
+    (b"allow", b""),
+    (b"authorization", b""),
+    (b"cache-control", b""),
+    (b"content-disposition", b""),
+    (b"content-encoding", b""),
+    (b"content-language", b""),
+    (b"content-length", b""),
+    (b"content-location", b""),
+    (b"content-range", b""),
+    (b"content-type", b""),
+    (b"cookie", b""),
+    (b"date", b""),
+    (b"etag", b""),
+    (b"expect", b""),
+    (b"expires", b""),
+    (b"from", b""),
+    (b"host", b""),
+    (b"if-match", b""),
+    (b"if-modified-since", b""),
+    (b"if-none-match", b""),
+    (b"if-range", b""),
+    (b"if-unmodified-since", b""),
+    (b"last-modified", b""),
+    (b"link", b""),
+    (b"location", b""),
+    (b"max-forwards", b""),
+    (b"proxy-authenticate", b""),
+    (b"proxy-authorization", b""),
+    (b"range", b""),
+    (b"referer", b""),
+    (b"refresh", b""),
+    (b"retry-after", b""),
+    (b"server", b""),
+    (b"set-cookie", b""),
+    (b"strict-transport-security", b""),
+    (b"transfer-encoding", b""),
+    (b"user-agent", b""),
+    (b"vary", b""),
+    (b"via", b""),
+    (b"www-authenticate", b""),
+];
+
+/// The static entry at `index` (1-based), if there is one.
+#[inline]
+pub(crate) fn static_field(index: usize) -> Option<(&'static [u8], &'static [u8])> {
+    STATIC.get(index.checked_sub(1)?).copied()
+}
+
+/// The longest name in the static table ("access-control-allow-origin").
+const MAX_STATIC_NAME: usize = 27;
+
+/// The static table grouped by name length, for the encoder's lookups.
+struct ByLength {
+    /// Positions in `STATIC` of the first entry of each distinct name, ordered by name
+    /// length (entries with the same name are adjacent in `STATIC`).
+    order: [u8; STATIC_LEN],
+    /// `order[start[l]..start[l + 1]]` are the names of length `l`.
+    start: [u8; MAX_STATIC_NAME + 2],
+}
+
+/// Builds [`BY_LENGTH`]. Runs only at compile time, where an overflow or an index out of
+/// bounds is a compile error rather than a panic.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn build_by_length() -> ByLength {
+    let mut t = ByLength { order: [0; STATIC_LEN], start: [0; MAX_STATIC_NAME + 2] };
+    let mut n = 0;
+    let mut len = 0;
+    while len <= MAX_STATIC_NAME {
+        t.start[len] = n as u8;
+        let mut i = 0;
+        while i < STATIC_LEN {
+            let name = STATIC[i].0;
+            let first_of_name = i == 0 || !same(STATIC[i - 1].0, name);
+            if name.len() == len && first_of_name {
+                t.order[n] = i as u8;
+                n += 1;
+            }
+            i += 1;
+        }
+        len += 1;
+    }
+    t.start[MAX_STATIC_NAME + 1] = n as u8;
+    t
+}
+
+/// Byte-string equality usable in a `const fn`.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+static BY_LENGTH: ByLength = build_by_length();
+
+/// Looks a field up in the static table for the encoder. Returns the index of an entry
+/// matching both name and value, if any, and otherwise the index of the first entry with
+/// that name, if any.
+pub(crate) fn static_lookup(name: &[u8], value: &[u8]) -> Lookup {
+    let len = name.len();
+    let (Some(&from), Some(&to)) =
+        (BY_LENGTH.start.get(len), BY_LENGTH.start.get(len.wrapping_add(1)))
+    else {
+        return Lookup::None;
+    };
+    let candidates = BY_LENGTH.order.get(usize::from(from)..usize::from(to)).unwrap_or(&[]);
+    for &pos in candidates {
+        let pos = usize::from(pos);
+        let Some(&(n, _)) = STATIC.get(pos) else { continue };
+        if n != name {
+            continue;
+        }
+        // Found the name: scan its entries (they are adjacent) for the value.
+        let mut p = pos;
+        while let Some(&(n2, v2)) = STATIC.get(p) {
+            if n2 != name {
+                break;
+            }
+            if v2 == value {
+                return Lookup::Field(p.wrapping_add(1));
+            }
+            p = p.wrapping_add(1);
+        }
+        return Lookup::Name(pos.wrapping_add(1));
+    }
+    Lookup::None
+}
+
+/// The result of a table lookup for the encoder.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Lookup {
+    /// An entry with this name and value, at this index.
+    Field(usize),
+    /// An entry with this name (but another value), at this index.
+    Name(usize),
+    /// Nothing.
+    None,
+}
+
+/// One dynamic table entry: name and value in one buffer.
+#[derive(Clone, Debug)]
+struct Entry {
+    data: Vec<u8>,
+    name_len: usize,
+}
+
+impl Entry {
+    #[inline]
+    fn field(&self) -> (&[u8], &[u8]) {
+        self.data.split_at_checked(self.name_len).unwrap_or((&[], &[]))
+    }
+
+    /// The size RFC 7541 §4.1 charges for this entry.
+    #[inline]
+    fn size(&self) -> usize {
+        self.data.len().saturating_add(ENTRY_OVERHEAD)
+    }
+}
+
+/// How many evicted buffers are kept for reuse.
+const SPARE_BUFFERS: usize = 4;
+
+/// The dynamic table (RFC 7541 §2.3.2, §4): a FIFO of entries, newest first, whose total
+/// size (`name + value + 32` per entry) never exceeds `max_size`.
+#[derive(Clone, Debug)]
+pub(crate) struct DynamicTable {
+    entries: VecDeque<Entry>,
+    size: usize,
+    max_size: usize,
+    /// Buffers of evicted entries, reused for new ones so that a table in steady state
+    /// (one entry in, one out) does not allocate.
+    spare: Vec<Vec<u8>>,
+}
+
+impl DynamicTable {
+    pub(crate) fn new(max_size: usize) -> Self {
+        DynamicTable { entries: VecDeque::new(), size: 0, max_size, spare: Vec::new() }
+    }
+
+    /// The current size: the sum of `name + value + 32` over the entries (§4.1).
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The current maximum size (§4.2).
+    pub(crate) fn max_size(&self) -> usize {
+        self.max_size
+    }
+
+    /// The number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The field at `index` in the shared index space (§2.3.3): 1–61 static, 62 and up
+    /// dynamic. `None` for 0 and for indexes past the end.
+    #[inline]
+    pub(crate) fn field(&self, index: usize) -> Option<(&[u8], &[u8])> {
+        match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
+            None => static_field(index),
+            Some(i) => self.entries.get(i).map(Entry::field),
+        }
+    }
+
+    /// Sets a new maximum size, evicting the oldest entries until the table fits (§4.3).
+    pub(crate) fn set_max_size(&mut self, max_size: usize) {
+        self.max_size = max_size;
+        self.evict_to(max_size);
+    }
+
+    /// Evicts the oldest entries until the size is at most `target`.
+    fn evict_to(&mut self, target: usize) {
+        while self.size > target {
+            let Some(old) = self.entries.pop_back() else {
+                self.size = 0;
+                break;
+            };
+            self.size = self.size.saturating_sub(old.size());
+            self.recycle(old.data);
+        }
+    }
+
+    /// An empty buffer for a new entry, reusing an evicted one when there is one.
+    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf
+    }
+
+    /// Empties the table, keeping its maximum size (§4.4: what adding an entry larger than
+    /// the maximum does).
+    pub(crate) fn evict_all(&mut self) {
+        self.evict_to(0);
+    }
+
+    /// Keeps an unused entry buffer for later reuse, unless enough are kept already or it is
+    /// larger than any entry the table can now hold (so spares add at most
+    /// `SPARE_BUFFERS × max_size` octets).
+    pub(crate) fn recycle(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < SPARE_BUFFERS && buf.capacity() <= self.max_size {
+            self.spare.push(buf);
+        }
+    }
+
+    /// Whether an entry of `name_len + value_len` octets would fit at all (§4.4).
+    pub(crate) fn fits(&self, name_len: usize, value_len: usize) -> bool {
+        entry_size(name_len, value_len) <= self.max_size
+    }
+
+    /// Adds an entry whose name is the first `name_len` octets of `data` and whose value is
+    /// the rest, evicting old entries to make room. An entry larger than the maximum size
+    /// empties the table and is not added (§4.4).
+    pub(crate) fn insert(&mut self, data: Vec<u8>, name_len: usize) {
+        let entry = Entry { data, name_len };
+        let size = entry.size();
+        if size > self.max_size {
+            self.evict_to(0);
+            self.recycle(entry.data);
+            return;
+        }
+        self.evict_to(self.max_size.saturating_sub(size));
+        self.entries.push_front(entry);
+        self.size = self.size.saturating_add(size);
+    }
+
+    /// Looks a field up in the dynamic table for the encoder, returning an index in the
+    /// shared index space.
+    pub(crate) fn lookup(&self, name: &[u8], value: &[u8]) -> Lookup {
+        let mut found = Lookup::None;
+        for (i, entry) in self.entries.iter().enumerate() {
+            if entry.name_len != name.len() {
+                continue;
+            }
+            let (n, v) = entry.field();
+            if n != name {
+                continue;
+            }
+            let index = i.saturating_add(STATIC_LEN).saturating_add(1);
+            if v == value {
+                return Lookup::Field(index);
+            }
+            if found == Lookup::None {
+                found = Lookup::Name(index);
+            }
+        }
+        found
+    }
+}
+
+/// The size RFC 7541 §4.1 charges for an entry: `name + value + 32`.
+#[inline]
+pub(crate) fn entry_size(name_len: usize, value_len: usize) -> usize {
+    name_len.saturating_add(value_len).saturating_add(ENTRY_OVERHEAD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &[u8], value: &[u8]) -> Vec<u8> {
+        [name, value].concat()
+    }
+
+    #[test]
+    fn static_table_edges() {
+        assert_eq!(static_field(0), None);
+        assert_eq!(static_field(1), Some((&b":authority"[..], &b""[..])));
+        assert_eq!(static_field(61), Some((&b"www-authenticate"[..], &b""[..])));
+        assert_eq!(static_field(62), None);
+    }
+
+    #[test]
+    fn static_lookup_finds_every_entry() {
+        for (i, (name, value)) in STATIC.iter().enumerate() {
+            assert_eq!(static_lookup(name, value), Lookup::Field(i + 1), "{i}");
+        }
+        assert_eq!(static_lookup(b":method", b"PUT"), Lookup::Name(2));
+        assert_eq!(static_lookup(b":status", b"201"), Lookup::Name(8));
+        assert_eq!(static_lookup(b"accept-encoding", b"br"), Lookup::Name(16));
+        assert_eq!(static_lookup(b"x-custom", b""), Lookup::None);
+        assert_eq!(static_lookup(&[b'a'; 100], b""), Lookup::None);
+        assert_eq!(static_lookup(b"", b""), Lookup::None);
+    }
+
+    #[test]
+    fn eviction_is_fifo_and_sized() {
+        let mut t = DynamicTable::new(100);
+        t.insert(entry(b"a", b"1"), 1); // 34
+        t.insert(entry(b"b", b"2"), 1); // 34
+        assert_eq!((t.len(), t.size()), (2, 68));
+        assert_eq!(t.field(62), Some((&b"b"[..], &b"2"[..])));
+        assert_eq!(t.field(63), Some((&b"a"[..], &b"1"[..])));
+        assert_eq!(t.field(64), None);
+        t.insert(entry(b"c", b"3"), 1); // evicts a
+        assert_eq!((t.len(), t.size()), (2, 68));
+        assert_eq!(t.field(63), Some((&b"b"[..], &b"2"[..])));
+        assert_eq!(t.lookup(b"c", b"3"), Lookup::Field(62));
+        assert_eq!(t.lookup(b"b", b"x"), Lookup::Name(63));
+        assert_eq!(t.lookup(b"a", b"1"), Lookup::None);
+        // An entry larger than the table empties it.
+        t.insert(entry(b"big", &[b'x'; 80]), 3);
+        assert_eq!((t.len(), t.size()), (0, 0));
+        // Shrinking evicts.
+        t.insert(entry(b"a", b"1"), 1);
+        t.insert(entry(b"b", b"2"), 1);
+        t.set_max_size(40);
+        assert_eq!((t.len(), t.size()), (1, 34));
+        t.set_max_size(0);
+        assert_eq!((t.len(), t.size()), (0, 0));
+    }
+}
