@@ -13,6 +13,10 @@
 //! | [`settings`] | SETTINGS parameters, defaults and validation ([RFC 9113 §6.5.2]) |
 //! | [`frame`] | parsing and serialising every frame; no connection state |
 //! | [`hpack`] | header compression: decoder, encoder, Huffman code, dynamic table |
+//! | [`connection`] | [`H2Connection`]: state machines, flow control, header rules, events |
+//! | [`config`] | [`H2Configuration`] and every [`Limits`] knob with its default |
+//! | [`events`] | [`Event`]s reported by `receive_data` |
+//! | [`error`] | [`H2Error`], mirroring python h2's exceptions |
 //!
 //! ## Safety rules
 //!
@@ -40,9 +44,21 @@
     )
 )]
 
+pub mod config;
+pub mod connection;
+pub mod error;
 pub mod error_code;
+pub mod events;
 pub mod frame;
+pub mod header;
 pub mod hpack;
 pub mod settings;
 
+pub use config::{H2Configuration, Limits};
+pub use connection::send::PriorityArgs;
+pub use connection::{H2Connection, ReceiveError};
+pub use error::{ErrorKind, H2Error, H2Result};
 pub use error_code::ErrorCode;
+pub use events::Event;
+pub use header::HeaderField;
+pub use settings::{Setting, SettingCode};

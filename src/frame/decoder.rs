@@ -20,7 +20,7 @@ use super::{check_header, Frame};
 ///   a frame cut across two inputs is copied, once.
 /// * After an error the decoder is failed: it drops further input and returns the same error
 ///   again, so a caller that keeps feeding a broken connection cannot make it grow.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FrameDecoder {
     /// The beginning of the stream not yet returned, when it had to be copied.
     partial: BytesMut,
@@ -28,12 +28,61 @@ pub struct FrameDecoder {
     input: Bytes,
     max_frame_size: u32,
     failed: Option<FrameError>,
+    strict_extensions: bool,
+    last_header: Option<FrameHeader>,
 }
 
 impl FrameDecoder {
     /// A decoder accepting payloads up to `max_frame_size` octets.
     pub fn new(max_frame_size: u32) -> Self {
-        FrameDecoder { partial: BytesMut::new(), input: Bytes::new(), max_frame_size, failed: None }
+        FrameDecoder {
+            partial: BytesMut::new(),
+            input: Bytes::new(),
+            max_frame_size,
+            failed: None,
+            strict_extensions: true,
+            last_header: None,
+        }
+    }
+
+    /// Whether PRIORITY_UPDATE frames are interpreted (and their rules enforced). When off,
+    /// they come out as [`Frame::Unknown`], as from an endpoint that does not implement
+    /// RFC 9218. On by default.
+    pub fn set_strict_extensions(&mut self, strict: bool) {
+        self.strict_extensions = strict;
+    }
+
+    /// The header of the frame most recently returned by
+    /// [`next_frame`](FrameDecoder::next_frame).
+    pub fn last_header(&self) -> Option<FrameHeader> {
+        self.last_header
+    }
+
+    fn interpreted(&self, head: FrameHeader) -> bool {
+        self.strict_extensions || head.kind != super::head::kind::PRIORITY_UPDATE
+    }
+
+    fn check(&self, head: FrameHeader) -> Result<(), FrameError> {
+        if self.interpreted(head) {
+            check_header(head, self.max_frame_size)
+        } else {
+            // Only the length rule applies to a frame we treat as unknown.
+            check_header(FrameHeader { kind: 0xff, ..head }, self.max_frame_size)
+        }
+    }
+
+    fn parse(&mut self, head: FrameHeader, payload: Bytes) -> Result<Frame, FrameError> {
+        self.last_header = Some(head);
+        if self.interpreted(head) {
+            Frame::parse(head, payload)
+        } else {
+            Ok(Frame::Unknown(super::Unknown {
+                kind: head.kind,
+                flags: head.flags,
+                stream_id: head.stream_id,
+                payload,
+            }))
+        }
     }
 
     /// The largest payload accepted.
@@ -108,21 +157,29 @@ impl FrameDecoder {
             return Err(err);
         }
         if self.partial.is_empty() {
-            return match Frame::parse_one(&self.input, self.max_frame_size) {
-                Ok(Some((frame, used))) => {
-                    self.input.advance(used);
-                    Ok(Some(frame))
-                }
-                Ok(None) => {
-                    self.flush_input_to_partial();
-                    Ok(None)
-                }
+            let Some(head) = FrameHeader::parse(&self.input) else {
+                self.flush_input_to_partial();
+                return Ok(None);
+            };
+            if let Err(err) = self.check(head) {
+                return self.fail(err);
+            }
+            let need =
+                usize::try_from(head.length).unwrap_or(usize::MAX).saturating_add(HEADER_LEN);
+            if self.input.len() < need {
+                self.flush_input_to_partial();
+                return Ok(None);
+            }
+            let payload = self.input.slice(HEADER_LEN..need);
+            self.input.advance(need);
+            return match self.parse(head, payload) {
+                Ok(frame) => Ok(Some(frame)),
                 Err(err) => self.fail(err),
             };
         }
         self.fill_partial(HEADER_LEN);
         let Some(head) = FrameHeader::parse(&self.partial) else { return Ok(None) };
-        if let Err(err) = check_header(head, self.max_frame_size) {
+        if let Err(err) = self.check(head) {
             return self.fail(err);
         }
         let need = usize::try_from(head.length).unwrap_or(usize::MAX).saturating_add(HEADER_LEN);
@@ -132,7 +189,7 @@ impl FrameDecoder {
         }
         let mut frame = self.partial.split_to(need).freeze();
         frame.advance(HEADER_LEN);
-        match Frame::parse(head, frame) {
+        match self.parse(head, frame) {
             Ok(frame) => Ok(Some(frame)),
             Err(err) => self.fail(err),
         }

@@ -141,6 +141,17 @@ impl PriorityUpdate {
         Ok(PriorityUpdate { prioritized_stream_id: id, field_value: payload.slice(4..) })
     }
 
+    /// Parses a payload received on stream 0, or `None` if it breaks a rule of RFC 9218 §7.1.
+    pub fn from_payload(payload: Bytes) -> Option<PriorityUpdate> {
+        let head = FrameHeader {
+            length: u32::try_from(payload.len()).ok()?,
+            kind: kind::PRIORITY_UPDATE,
+            flags: 0,
+            stream_id: 0,
+        };
+        PriorityUpdate::parse(head, payload).ok()
+    }
+
     /// Appends the encoded frame.
     pub fn encode<B: BufMut>(&self, dst: &mut B) {
         header(self.field_value.len().saturating_add(4), kind::PRIORITY_UPDATE, 0, 0).encode(dst);

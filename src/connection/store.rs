@@ -1,0 +1,208 @@
+//! Stream bookkeeping: live streams, closed streams awaiting clean-up, the bounded memory of
+//! forgotten streams, and the count of open streams per direction.
+//!
+//! python h2 counts open streams by scanning every stream each time a new one opens, which
+//! makes N concurrent streams cost O(N²). Here every state change goes through
+//! [`StreamStore::process`], which keeps per-parity counters up to date, so counting is O(1)
+//! and clean-up is proportional to the streams that actually closed.
+//!
+//! Observable behaviour is h2's: a closed stream stays in the live map until the next new
+//! stream is opened (or [`StreamStore::count_open`] is called), then moves to the closed-stream
+//! memory, which keeps at most `max_closed` ids and forgets the oldest first.
+
+use std::collections::{HashMap, VecDeque};
+
+use bytes::Bytes;
+
+use super::flow::WindowManager;
+use super::stream::{ClosedBy, Fault, Outcome, StreamInput, StreamMachine, StreamState};
+
+/// One stream's state.
+#[derive(Clone, Debug)]
+pub(super) struct Stream {
+    /// The stream id.
+    pub(super) id: u32,
+    /// Its state machine.
+    pub(super) machine: StreamMachine,
+    /// What we may still send (may be negative after a SETTINGS decrease).
+    pub(super) send_window: i64,
+    /// What the peer may still send, with automatic WINDOW_UPDATE bookkeeping.
+    pub(super) recv_window: WindowManager,
+    /// We sent a HEAD request on it, so the response has no content.
+    pub(super) sent_head_request: bool,
+    /// The peer's content-length, if it sent one.
+    pub(super) expected_length: Option<u64>,
+    /// DATA octets (without padding) received so far.
+    pub(super) received_length: u64,
+    /// The `:authority` of the request (ours, or the one promised to us).
+    pub(super) authority: Option<Bytes>,
+    seq: u64,
+}
+
+impl Stream {
+    /// A stream in IDLE with the given windows.
+    pub(super) fn new(id: u32, send_window: u32, recv_window: u32) -> Self {
+        Stream {
+            id,
+            machine: StreamMachine::new(),
+            send_window: i64::from(send_window),
+            recv_window: WindowManager::new(recv_window),
+            sent_head_request: false,
+            expected_length: None,
+            received_length: 0,
+            authority: None,
+            seq: 0,
+        }
+    }
+
+    /// The state.
+    pub(super) fn state(&self) -> StreamState {
+        self.machine.state
+    }
+}
+
+/// Forgotten streams: id → how it closed, bounded, oldest dropped first.
+#[derive(Clone, Debug, Default)]
+struct ClosedMemory {
+    by_id: HashMap<u32, Option<ClosedBy>>,
+    order: VecDeque<u32>,
+    cap: usize,
+}
+
+impl ClosedMemory {
+    fn insert(&mut self, id: u32, closed_by: Option<ClosedBy>) {
+        if self.cap == 0 {
+            return;
+        }
+        if self.by_id.insert(id, closed_by).is_none() {
+            self.order.push_back(id);
+        }
+        while self.order.len() > self.cap {
+            if let Some(old) = self.order.pop_front() {
+                self.by_id.remove(&old);
+            }
+        }
+    }
+}
+
+/// Every stream the connection knows.
+#[derive(Clone, Debug, Default)]
+pub(super) struct StreamStore {
+    live: HashMap<u32, Stream>,
+    /// Closed streams still in `live`, with their creation order.
+    closed_live: Vec<(u64, u32)>,
+    forgotten: ClosedMemory,
+    /// Open (OPEN / half-closed) streams in `live`, by parity: [even, odd].
+    open: [usize; 2],
+    next_seq: u64,
+}
+
+fn parity(id: u32) -> usize {
+    usize::from(id % 2 == 1)
+}
+
+impl StreamStore {
+    /// An empty store remembering at most `max_closed` forgotten streams.
+    pub(super) fn new(max_closed: usize) -> Self {
+        StreamStore {
+            forgotten: ClosedMemory { cap: max_closed, ..Default::default() },
+            ..Default::default()
+        }
+    }
+
+    /// Whether `id` is in the live map (open, reserved, idle-but-created, or closed and not
+    /// yet cleaned up).
+    pub(super) fn contains(&self, id: u32) -> bool {
+        self.live.contains_key(&id)
+    }
+
+    /// A live stream.
+    pub(super) fn get(&self, id: u32) -> Option<&Stream> {
+        self.live.get(&id)
+    }
+
+    /// A live stream, mutably. State changes must go through [`process`](Self::process).
+    pub(super) fn get_mut(&mut self, id: u32) -> Option<&mut Stream> {
+        self.live.get_mut(&id)
+    }
+
+    /// Every live stream, mutably (for SETTINGS-driven window shifts).
+    pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Stream> {
+        self.live.values_mut()
+    }
+
+    /// Number of live streams.
+    pub(super) fn live_len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Adds a new (idle) stream.
+    pub(super) fn insert(&mut self, mut stream: Stream) {
+        stream.seq = self.next_seq;
+        self.next_seq = self.next_seq.saturating_add(1);
+        self.account(stream.id, StreamState::Idle, stream.state(), stream.seq);
+        self.live.insert(stream.id, stream);
+    }
+
+    fn account(&mut self, id: u32, before: StreamState, after: StreamState, seq: u64) {
+        let p = parity(id);
+        if let Some(count) = self.open.get_mut(p) {
+            match (before.is_open(), after.is_open()) {
+                (false, true) => *count = count.saturating_add(1),
+                (true, false) => *count = count.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if before != StreamState::Closed && after == StreamState::Closed {
+            self.closed_live.push((seq, id));
+        }
+    }
+
+    /// Feeds `input` to the machine of live stream `id`, keeping the counters in step.
+    /// Returns `None` when the stream is not live.
+    pub(super) fn process(
+        &mut self,
+        id: u32,
+        input: StreamInput,
+    ) -> Option<Result<Outcome, Fault>> {
+        let stream = self.live.get_mut(&id)?;
+        let before = stream.state();
+        let result = stream.machine.process(input);
+        let after = stream.state();
+        let seq = stream.seq;
+        self.account(id, before, after, seq);
+        Some(result)
+    }
+
+    /// How `id` was closed, looking at live streams first and then at the memory of
+    /// forgotten ones (`None` when unknown, open, or closed without a recorded cause).
+    pub(super) fn closed_by(&self, id: u32) -> Option<ClosedBy> {
+        match self.live.get(&id) {
+            Some(s) => s.machine.closed_by,
+            None => self.forgotten.by_id.get(&id).copied().flatten(),
+        }
+    }
+
+    /// Moves closed streams out of the live map into the memory of forgotten streams, in the
+    /// order they were created.
+    pub(super) fn clean_up(&mut self) {
+        if self.closed_live.is_empty() {
+            return;
+        }
+        let mut closed = std::mem::take(&mut self.closed_live);
+        closed.sort_unstable();
+        for (_, id) in closed.drain(..) {
+            if let Some(stream) = self.live.remove(&id) {
+                self.forgotten.insert(id, stream.machine.closed_by);
+            }
+        }
+        self.closed_live = closed;
+    }
+
+    /// Open streams of the given parity (`true` = odd ids), after cleaning up closed
+    /// streams — python h2's `open_outbound_streams` / `open_inbound_streams`.
+    pub(super) fn count_open(&mut self, odd: bool) -> usize {
+        self.clean_up();
+        self.open.get(usize::from(odd)).copied().unwrap_or(0)
+    }
+}
