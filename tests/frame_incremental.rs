@@ -294,3 +294,26 @@ fn copied_input_is_not_shared_with_the_caller() {
     assert!(!lies_within(&d.data, &wire));
     assert_eq!(&d.data[..], &wire[HEADER_LEN..]);
 }
+
+#[test]
+fn a_whole_frame_after_a_cut_one_is_still_not_copied() {
+    // The first input ends inside the first DATA frame; the second input holds its tail and
+    // then a whole second DATA frame, which must be sliced from the second input.
+    let first = Frame::from(Data::new(1, Bytes::from(vec![1; 300]), false)).to_bytes();
+    let second = Frame::from(Data::new(3, Bytes::from(vec![2; 400]), true)).to_bytes();
+    let cut = 100;
+    let mut tail = first[cut..].to_vec();
+    tail.extend_from_slice(&second);
+    let tail = Bytes::from(tail);
+
+    let mut dec = FrameDecoder::new(MAX);
+    dec.push_bytes(Bytes::copy_from_slice(&first[..cut]));
+    assert_eq!(dec.next_frame(), Ok(None));
+    dec.push_bytes(tail.clone());
+    let Ok(Some(Frame::Data(a))) = dec.next_frame() else { panic!("first DATA") };
+    assert_eq!((a.stream_id, a.data.len()), (1, 300));
+    let Ok(Some(Frame::Data(b))) = dec.next_frame() else { panic!("second DATA") };
+    assert_eq!((b.stream_id, b.data.len()), (3, 400));
+    assert!(lies_within(&b.data, &tail), "the whole frame was copied");
+    assert_eq!(dec.buffered_len(), 0);
+}
