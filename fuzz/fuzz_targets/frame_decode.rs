@@ -141,10 +141,8 @@ fuzz_target!(|input: &[u8]| {
     let mut at = 0;
     for frame in &got {
         let len = HEADER_LEN
-            + usize::try_from(
-                u32::from_be_bytes([0, whole[at], whole[at + 1], whole[at + 2]]),
-            )
-            .unwrap();
+            + usize::try_from(u32::from_be_bytes([0, whole[at], whole[at + 1], whole[at + 2]]))
+                .unwrap();
         check_reencode(frame, len);
         at += len;
     }
