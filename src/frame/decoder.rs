@@ -9,7 +9,7 @@ use super::{check_header, Frame};
 /// Turns a byte stream into frames.
 ///
 /// Feed bytes with [`push`](FrameDecoder::push) (copied) or
-/// [`push_bytes`](FrameDecoder::push_bytes) (zero-copy when nothing is buffered), then call
+/// [`push_bytes`](FrameDecoder::push_bytes) (zero-copy), then call
 /// [`next_frame`](FrameDecoder::next_frame) until it returns `Ok(None)`.
 ///
 /// * The header of each frame is checked ([`check_header`]) as soon as its 9 octets are
@@ -114,17 +114,16 @@ impl FrameDecoder {
         self.partial.extend_from_slice(data);
     }
 
-    /// Appends `data` without copying it when nothing is buffered.
+    /// Appends `data` without copying it. A frame cut across the previous input and this one
+    /// is copied when it is completed; frames lying whole inside `data` are sliced from it.
     pub fn push_bytes(&mut self, data: Bytes) {
         if self.failed.is_some() || data.is_empty() {
             return;
         }
-        if self.partial.is_empty() && self.input.is_empty() {
-            self.input = data;
-        } else {
-            self.flush_input_to_partial();
-            self.partial.extend_from_slice(&data);
-        }
+        // Input not yet looked at is copied behind `partial` to keep the order; `data` then
+        // waits whole in `input`, and `next_frame` takes from it only what a cut frame lacks.
+        self.flush_input_to_partial();
+        self.input = data;
     }
 
     fn flush_input_to_partial(&mut self) {
