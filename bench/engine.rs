@@ -317,6 +317,9 @@ fn main() {
     let q = if quick { 10 } else { 1 };
     let n_req = 10_000 / q;
     let up = 100_000_000 / q;
+    let only: Option<String> =
+        args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let wanted = |key: &str| only.as_deref().is_none_or(|o| o == key);
     let mut results = Vec::new();
     let mut report = |key: &str, label: String, times: Vec<f64>, units: f64, unit: &str| {
         let (best, med) = best_median(times);
@@ -328,67 +331,87 @@ fn main() {
         ));
     };
     println!("h2wasm {} (native, release), repeat={repeat}", env!("CARGO_PKG_VERSION"));
-    report(
-        "a1",
-        format!("{n_req} GETs sequential (1 in flight)"),
-        (0..repeat).map(|_| get_sequential(n_req)).collect(),
-        n_req as f64,
-        "req/s",
-    );
-    report(
-        "a2",
-        format!("{n_req} GETs in waves of 100 concurrent streams"),
-        (0..repeat).map(|_| get_concurrent(n_req)).collect(),
-        n_req as f64,
-        "req/s",
-    );
-    report(
-        "b1",
-        format!("{} MB upload, default 64KiB windows / 16KiB frames", up / 1_000_000),
-        (0..repeat).map(|_| upload(up, &[], None)).collect(),
-        up as f64 / MB,
-        "MB/s",
-    );
+    if wanted("a1") {
+        report(
+            "a1",
+            format!("{n_req} GETs sequential (1 in flight)"),
+            (0..repeat).map(|_| get_sequential(n_req)).collect(),
+            n_req as f64,
+            "req/s",
+        );
+    }
+    if wanted("a2") {
+        report(
+            "a2",
+            format!("{n_req} GETs in waves of 100 concurrent streams"),
+            (0..repeat).map(|_| get_concurrent(n_req)).collect(),
+            n_req as f64,
+            "req/s",
+        );
+    }
+    if wanted("b1") {
+        report(
+            "b1",
+            format!("{} MB upload, default 64KiB windows / 16KiB frames", up / 1_000_000),
+            (0..repeat).map(|_| upload(up, &[], None)).collect(),
+            up as f64 / MB,
+            "MB/s",
+        );
+    }
     let big = [
         Setting::new(SettingCode::INITIAL_WINDOW_SIZE, 1 << 24),
         Setting::new(SettingCode::MAX_FRAME_SIZE, 1 << 20),
     ];
-    report(
-        "b2",
-        format!("{} MB upload, 16MiB windows / 1MiB frames", up / 1_000_000),
-        (0..repeat).map(|_| upload(up, &big, Some((1 << 24) - 65_535))).collect(),
-        up as f64 / MB,
-        "MB/s",
-    );
-    let runs: Vec<_> = (0..repeat).map(|_| parse_data((64 << 20) / q)).collect();
-    let (len, frames) = (runs[0].1, runs[0].2);
-    report(
-        "c1",
-        format!("parse {:.1} MB buffer of 16KiB DATA frames ({frames} frames)", len as f64 / MB),
-        runs.iter().map(|r| r.0).collect(),
-        len as f64 / MB,
-        "MB/s",
-    );
-    let runs: Vec<_> = (0..repeat).map(|_| parse_small(200_000 / q)).collect();
-    let (len, frames) = (runs[0].1, runs[0].2);
-    report(
-        "c2",
-        format!("parse {frames} WINDOW_UPDATE frames ({:.1} MB)", len as f64 / MB),
-        runs.iter().map(|r| r.0).collect(),
-        frames as f64,
-        "frames/s",
-    );
-    let runs: Vec<_> = (0..repeat).map(|_| parse_headers_reset(10_000 / q)).collect();
-    let (len, frames) = (runs[0].1, runs[0].2);
-    report(
-        "c3",
-        format!("parse {} HEADERS+RST_STREAM pairs ({:.2} MB)", frames / 2, len as f64 / MB),
-        runs.iter().map(|r| r.0).collect(),
-        (frames / 2) as f64,
-        "req/s",
-    );
+    if wanted("b2") {
+        report(
+            "b2",
+            format!("{} MB upload, 16MiB windows / 1MiB frames", up / 1_000_000),
+            (0..repeat).map(|_| upload(up, &big, Some((1 << 24) - 65_535))).collect(),
+            up as f64 / MB,
+            "MB/s",
+        );
+    }
+    if wanted("c1") {
+        let runs: Vec<_> = (0..repeat).map(|_| parse_data((64 << 20) / q)).collect();
+        let (len, frames) = (runs[0].1, runs[0].2);
+        report(
+            "c1",
+            format!(
+                "parse {:.1} MB buffer of 16KiB DATA frames ({frames} frames)",
+                len as f64 / MB
+            ),
+            runs.iter().map(|r| r.0).collect(),
+            len as f64 / MB,
+            "MB/s",
+        );
+    }
+    if wanted("c2") {
+        let runs: Vec<_> = (0..repeat).map(|_| parse_small(200_000 / q)).collect();
+        let (len, frames) = (runs[0].1, runs[0].2);
+        report(
+            "c2",
+            format!("parse {frames} WINDOW_UPDATE frames ({:.1} MB)", len as f64 / MB),
+            runs.iter().map(|r| r.0).collect(),
+            frames as f64,
+            "frames/s",
+        );
+    }
+    if wanted("c3") {
+        let runs: Vec<_> = (0..repeat).map(|_| parse_headers_reset(10_000 / q)).collect();
+        let (len, frames) = (runs[0].1, runs[0].2);
+        report(
+            "c3",
+            format!("parse {} HEADERS+RST_STREAM pairs ({:.2} MB)", frames / 2, len as f64 / MB),
+            runs.iter().map(|r| r.0).collect(),
+            (frames / 2) as f64,
+            "req/s",
+        );
+    }
     let base = 5_000 / q;
     for (key, n) in [("c4s", base / 10), ("c4", base), ("c4l", base * 10)] {
+        if !wanted(key) {
+            continue;
+        }
         let runs: Vec<_> = (0..repeat).map(|_| parse_many_open(n)).collect();
         report(
             key,

@@ -305,46 +305,56 @@ fn strip(b: &Bytes) -> Bytes {
 /// Outbound normalisation: lowercase names, optionally split cookies on `"; "`, strip
 /// surrounding whitespace, drop connection-specific fields, and mark `authorization`,
 /// `proxy-authorization` and cookies shorter than 20 octets never-indexed (RFC 7541 §7.1.3).
+/// Works in place; only fields that need a change are touched.
 pub(super) fn normalize_outbound(
-    headers: Vec<HeaderField>,
+    mut headers: Vec<HeaderField>,
     split_cookies: bool,
 ) -> Vec<HeaderField> {
-    let mut out = Vec::with_capacity(headers.len());
-    for mut h in headers {
+    for h in &mut headers {
         if h.name.iter().any(u8::is_ascii_uppercase) {
             h.name = Bytes::from(h.name.to_ascii_lowercase());
         }
-        if split_cookies && h.name.as_ref() == b"cookie" {
-            let mut rest = h.value.clone();
-            loop {
-                match rest.windows(2).position(|w| w == b"; ") {
-                    Some(i) => {
-                        out.push(HeaderField { value: rest.slice(..i), ..h.clone() });
-                        rest = rest.slice(i.saturating_add(2)..);
-                    }
-                    None => {
-                        out.push(HeaderField { value: rest, ..h });
-                        break;
-                    }
-                }
-            }
-        } else {
-            out.push(h);
-        }
     }
-    out.retain_mut(|h| {
-        h.name = strip(&h.name);
-        h.value = strip(&h.value);
-        !CONNECTION_HEADERS.contains(&h.name.as_ref())
-    });
-    for h in &mut out {
+    if split_cookies && headers.iter().any(|h| h.name.as_ref() == b"cookie") {
+        headers = split_cookie_fields(headers);
+    }
+    headers.retain_mut(|h| {
+        if h.name.first().is_some_and(is_strip_space) || h.name.last().is_some_and(is_strip_space) {
+            h.name = strip(&h.name);
+        }
+        if h.value.first().is_some_and(is_strip_space) || h.value.last().is_some_and(is_strip_space)
+        {
+            h.value = strip(&h.value);
+        }
         let name = h.name.as_ref();
+        if CONNECTION_HEADERS.contains(&name) {
+            return false;
+        }
         if name == b"authorization"
             || name == b"proxy-authorization"
             || (name == b"cookie" && h.value.len() < 20)
         {
             h.never_indexed = true;
         }
+        true
+    });
+    headers
+}
+
+/// Splits every `cookie` field on `"; "` into one field per crumb (RFC 9113 §8.2.3).
+fn split_cookie_fields(headers: Vec<HeaderField>) -> Vec<HeaderField> {
+    let mut out = Vec::with_capacity(headers.len());
+    for h in headers {
+        if h.name.as_ref() != b"cookie" {
+            out.push(h);
+            continue;
+        }
+        let mut rest = h.value.clone();
+        while let Some(i) = rest.windows(2).position(|w| w == b"; ") {
+            out.push(HeaderField { value: rest.slice(..i), ..h.clone() });
+            rest = rest.slice(i.saturating_add(2)..);
+        }
+        out.push(HeaderField { value: rest, ..h });
     }
     out
 }

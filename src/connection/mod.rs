@@ -105,6 +105,9 @@ pub struct H2Connection {
     trace: VecDeque<TraceEntry>,
     /// Reusable buffer for HPACK output.
     scratch: Vec<u8>,
+    /// Reusable buffers for HPACK input: decoded octets and field boundaries.
+    decode_scratch: Vec<u8>,
+    decode_spans: Vec<(usize, usize, usize, bool)>,
 }
 
 impl std::fmt::Debug for H2Connection {
@@ -174,6 +177,8 @@ impl H2Connection {
             queued_control: 0,
             trace: VecDeque::new(),
             scratch: Vec::new(),
+            decode_scratch: Vec::new(),
+            decode_spans: Vec::new(),
             local,
             remote,
             config,
@@ -358,8 +363,17 @@ impl H2Connection {
         }
     }
 
+    /// Makes room for `n` more octets of output, growing in steps of at least 8 KiB so that
+    /// a burst of small frames does not reallocate for each one.
+    fn reserve_out(&mut self, n: usize) {
+        if self.out.capacity().saturating_sub(self.out.len()) < n {
+            self.out.reserve(n.max(8192));
+        }
+    }
+
     /// Queues one frame.
     fn queue<F: Into<frame::Frame>>(&mut self, f: F) {
+        self.reserve_out(64);
         let start = self.out.len();
         f.into().encode(&mut self.out);
         self.traced_since(start);

@@ -292,43 +292,49 @@ impl H2Connection {
         self.queue(frame::RstStream { stream_id, error_code });
     }
 
-    /// Decodes a header block into fields, borrowing nothing from the decoder.
+    /// Decodes a header block into fields, borrowing nothing from the decoder: the decoded
+    /// octets are gathered in a reusable buffer and copied once into a shared allocation that
+    /// every field slices.
     fn decode_block(&mut self, block: &[u8]) -> H2Result<Vec<HeaderField>> {
-        let mut buf = BytesMut::with_capacity(block.len().saturating_mul(2));
-        let mut spans: Vec<(usize, usize, usize, bool)> = Vec::new();
+        let mut buf = std::mem::take(&mut self.decode_scratch);
+        let mut spans = std::mem::take(&mut self.decode_spans);
+        buf.clear();
+        spans.clear();
         let result = self.decoder.decode(block, |name, value, never_indexed| {
             let start = buf.len();
             buf.extend_from_slice(name);
             buf.extend_from_slice(value);
             spans.push((start, name.len(), value.len(), never_indexed));
         });
-        if let Err(e) = result {
-            return Err(match e {
-                hpack::DecodeError::HeaderListTooLarge => {
-                    H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
-                }
-                _ => {
-                    let code = if self.config.strict_rfc {
-                        ErrorCode::COMPRESSION_ERROR
-                    } else {
-                        ErrorCode::PROTOCOL_ERROR
-                    };
-                    H2Error::protocol_with(code, format!("error decoding header block: {e}"))
-                }
-            });
-        }
-        let all = buf.freeze();
-        Ok(spans
-            .into_iter()
-            .map(|(start, n, v, never_indexed)| {
-                let mid = start.saturating_add(n);
-                HeaderField {
-                    name: all.slice(start..mid),
-                    value: all.slice(mid..mid.saturating_add(v)),
-                    never_indexed,
-                }
-            })
-            .collect())
+        let fields = result.map(|()| {
+            let all = Bytes::copy_from_slice(&buf);
+            spans
+                .iter()
+                .map(|&(start, n, v, never_indexed)| {
+                    let mid = start.saturating_add(n);
+                    HeaderField {
+                        name: all.slice(start..mid),
+                        value: all.slice(mid..mid.saturating_add(v)),
+                        never_indexed,
+                    }
+                })
+                .collect()
+        });
+        self.decode_scratch = buf;
+        self.decode_spans = spans;
+        fields.map_err(|e| match e {
+            hpack::DecodeError::HeaderListTooLarge => {
+                H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
+            }
+            _ => {
+                let code = if self.config.strict_rfc {
+                    ErrorCode::COMPRESSION_ERROR
+                } else {
+                    ErrorCode::PROTOCOL_ERROR
+                };
+                H2Error::protocol_with(code, format!("error decoding header block: {e}"))
+            }
+        })
     }
 
     /// Inbound normalisation and validation of a decoded block.

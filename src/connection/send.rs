@@ -302,6 +302,7 @@ impl H2Connection {
             self.stream_input(stream_id, SI::SendEndStream)?;
         }
         let max = usize_of(self.max_outbound_frame_size).max(1);
+        self.reserve_out(frame_size.saturating_add(frame_size / max.max(1) * 9).saturating_add(9));
         let start = self.out.len();
         let mut rest = data;
         while rest.len().saturating_add(pad_cost) > max {
@@ -392,6 +393,7 @@ impl H2Connection {
             fragment,
         };
         self.stream_input(promised_stream_id, SI::SendPushPromise)?;
+        self.reserve_out(frame.fragment.len().saturating_add(64));
         let start = self.out.len();
         frame.encode_split(self.max_outbound_frame_size, &mut self.out);
         self.traced_since(start);

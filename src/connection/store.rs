@@ -11,6 +11,7 @@
 //! memory, which keeps at most `max_closed` ids and forgets the oldest first.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use bytes::Bytes;
 
@@ -61,6 +62,33 @@ impl Stream {
     }
 }
 
+/// A fast hasher for stream ids in the live map. The live map holds at most the streams the
+/// concurrency limits allow plus those closed since the last clean-up, so a peer choosing
+/// colliding ids cannot make lookups expensive; the unbounded-by-traffic memory of forgotten
+/// streams keeps std's keyed hasher.
+#[derive(Clone, Copy, Default, Debug)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        // Multiply-shift: spreads consecutive ids over the high bits hashbrown uses.
+        let x = u64::from(id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+type LiveMap = HashMap<u32, Stream, BuildHasherDefault<IdHasher>>;
+
 /// Forgotten streams: id → how it closed, bounded, oldest dropped first.
 #[derive(Clone, Debug, Default)]
 struct ClosedMemory {
@@ -88,7 +116,7 @@ impl ClosedMemory {
 /// Every stream the connection knows.
 #[derive(Clone, Debug, Default)]
 pub(super) struct StreamStore {
-    live: HashMap<u32, Stream>,
+    live: LiveMap,
     /// Closed streams still in `live`, with their creation order.
     closed_live: Vec<(u64, u32)>,
     forgotten: ClosedMemory,

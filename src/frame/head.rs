@@ -117,8 +117,8 @@ impl FrameHeader {
     /// Appends the 9-octet encoding. `length` must fit in 24 bits; higher bits are dropped.
     pub fn encode<B: BufMut>(&self, dst: &mut B) {
         let len = self.length.to_be_bytes();
-        dst.put_slice(&[len[1], len[2], len[3], self.kind, self.flags]);
-        dst.put_u32(self.stream_id & STREAM_ID_MASK);
+        let id = (self.stream_id & STREAM_ID_MASK).to_be_bytes();
+        dst.put_slice(&[len[1], len[2], len[3], self.kind, self.flags, id[0], id[1], id[2], id[3]]);
     }
 
     /// Whether `flag` is set.
