@@ -44,5 +44,7 @@ pub mod error_code;
 pub mod frame;
 pub mod hpack;
 pub mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error_code::ErrorCode;
