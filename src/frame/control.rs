@@ -60,7 +60,9 @@ pub struct RstStream {
 impl RstStream {
     pub(crate) fn parse(head: FrameHeader, payload: &[u8]) -> Result<RstStream, FrameError> {
         match (payload.len(), be_u32(payload)) {
-            (4, Some(code)) => Ok(RstStream { stream_id: head.stream_id, error_code: ErrorCode(code) }),
+            (4, Some(code)) => {
+                Ok(RstStream { stream_id: head.stream_id, error_code: ErrorCode(code) })
+            }
             _ => Err(FrameError::new(FrameErrorKind::BadLength, head)),
         }
     }

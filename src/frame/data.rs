@@ -51,7 +51,12 @@ impl Data {
     /// Parses a payload whose header has already been checked for stream association.
     pub(crate) fn parse(head: FrameHeader, mut payload: Bytes) -> Result<Data, FrameError> {
         let pad_len = strip_padding(head, &mut payload, 0)?;
-        Ok(Data { stream_id: head.stream_id, end_stream: head.has(flags::END_STREAM), pad_len, data: payload })
+        Ok(Data {
+            stream_id: head.stream_id,
+            end_stream: head.has(flags::END_STREAM),
+            pad_len,
+            data: payload,
+        })
     }
 
     /// Appends the encoded frame. The caller keeps the payload within the peer's

@@ -126,7 +126,15 @@ impl Headers {
             f |= flags::END_HEADERS;
         }
         let fixed = fixed.get(..n).unwrap_or(&[]);
-        encode_padded(dst, kind::HEADERS, f, self.stream_id, self.pad_len, fixed, &[&self.fragment]);
+        encode_padded(
+            dst,
+            kind::HEADERS,
+            f,
+            self.stream_id,
+            self.pad_len,
+            fixed,
+            &[&self.fragment],
+        );
     }
 
     /// Appends `self.fragment` as a complete field block: one HEADERS frame, followed by as

@@ -143,7 +143,10 @@ impl Frame {
     /// Parses one complete frame (header and payload) from the start of `src`, checking the
     /// header against `max_frame_size`. Returns the frame and the octets it used, or
     /// `Ok(None)` when `src` does not yet hold a whole frame.
-    pub fn parse_one(src: &Bytes, max_frame_size: u32) -> Result<Option<(Frame, usize)>, FrameError> {
+    pub fn parse_one(
+        src: &Bytes,
+        max_frame_size: u32,
+    ) -> Result<Option<(Frame, usize)>, FrameError> {
         let Some(head) = FrameHeader::parse(src) else { return Ok(None) };
         check_header(head, max_frame_size)?;
         let Some(end) = usize::try_from(head.length).ok().and_then(|l| l.checked_add(HEADER_LEN))
