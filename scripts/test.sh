@@ -94,23 +94,23 @@ check_wasm_test_opt_in() {
   echo "every Rust file with tests runs them in wasm32 too"
 }
 
-# Installs the packed tarball into a scratch project, as a consumer would.
+# Installs the packed tarball into a scratch project, as a consumer would. (These helpers run
+# inside `step ... || true`, where bash ignores `set -e`, hence the explicit returns.)
 install_consumer() {
   local version tarball
-  version="$(node -p 'require("./package.json").version')"
+  version="$(node -p 'require("./package.json").version')" || return 1
   tarball="$root/.tmp/h2wasm-$version.tgz"
-  rm -rf "$consumer"
-  mkdir -p "$consumer/tests"
+  [[ -f $tarball ]] || { echo "no $tarball" >&2; return 1; }
+  rm -rf "$consumer" && mkdir -p "$consumer/tests" || return 1
   echo '{ "name": "h2wasm-consumer", "private": true, "type": "module" }' >"$consumer/package.json"
-  (cd "$consumer" && npm install --no-audit --no-fund --no-package-lock --loglevel=error "$tarball")
-  cp tests/js/* "$consumer/tests/"
+  (cd "$consumer" && npm install --no-audit --no-fund --no-package-lock --loglevel=error "$tarball") || return 1
+  cp tests/js/* "$consumer/tests/" || return 1
   echo "installed $(basename "$tarball") into $consumer"
 }
 
 pack() {
   rm -f .tmp/h2wasm-*.tgz
-  npm pack --ignore-scripts --pack-destination .tmp
-  ls .tmp/h2wasm-*.tgz
+  npm pack --ignore-scripts --pack-destination .tmp || return 1
 }
 
 # --- Rust
