@@ -53,6 +53,8 @@ pub mod frame;
 pub mod header;
 pub mod hpack;
 pub mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use config::{H2Configuration, Limits};
 pub use connection::send::PriorityArgs;

@@ -226,6 +226,8 @@ impl<'a> IntoIterator for &'a Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn check(code: SettingCode, value: u32) -> Result<(), ErrorCode> {
         validate(Setting::new(code, value)).map_err(|e| e.error_code)

@@ -130,6 +130,8 @@ impl FrameHeader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn header_round_trips_and_masks_the_reserved_bit() {

@@ -1,0 +1,132 @@
+// Checks of the package as a consumer installs it from the `npm pack` tarball (Node only).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { installedPackageDir, toolBin } from './support.mjs';
+import { PUBLIC_API } from './smoke_cases.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgDir = installedPackageDir();
+const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [relative(pkgDir, path)];
+  });
+}
+
+function exportTargets(value) {
+  if (typeof value === 'string') return [value];
+  return Object.values(value).flatMap(exportTargets);
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
+test('the tarball holds the built entry points, declarations and wasm, and nothing else', () => {
+  const expected = [
+    'LICENSE',
+    'js/dist/api.js',
+    'js/dist/browser.js',
+    'js/dist/core.js',
+    'js/dist/index.d.ts',
+    'js/dist/node.js',
+    'js/dist/wasm/h2wasm.js',
+    'js/dist/wasm/h2wasm_bg.wasm',
+    'js/dist/workerd.js',
+    'package.json',
+  ];
+  // npm always packs a README; the repository may or may not have one yet.
+  const actual = filesUnder(pkgDir).filter((f) => f !== 'README.md').sort();
+  if (actual.join('\n') !== expected.join('\n')) {
+    fail(`packed files:\n  ${actual.join('\n  ')}\nexpected:\n  ${expected.join('\n  ')}`);
+  }
+});
+
+test('package.json has no runtime dependencies and no install scripts', () => {
+  for (const key of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    if (pkg[key] && Object.keys(pkg[key]).length > 0) fail(`${key}: ${JSON.stringify(pkg[key])}`);
+  }
+  for (const hook of ['preinstall', 'install', 'postinstall']) {
+    if (pkg.scripts?.[hook]) fail(`scripts.${hook} would run in every consumer`);
+  }
+});
+
+test('every exports target exists in the package', () => {
+  const targets = exportTargets(pkg.exports);
+  if (targets.length < 8) fail(`only ${targets.length} targets in exports`);
+  for (const target of targets) {
+    if (!existsSync(join(pkgDir, target))) fail(`exports names ${target}, which is not packed`);
+  }
+});
+
+test('the exports conditions map each runtime to its entry point', () => {
+  const dot = pkg.exports['.'];
+  const want = {
+    types: './js/dist/index.d.ts',
+    workerd: './js/dist/workerd.js',
+    worker: './js/dist/workerd.js',
+    deno: './js/dist/node.js',
+    bun: './js/dist/node.js',
+    node: './js/dist/node.js',
+    browser: './js/dist/browser.js',
+    default: './js/dist/browser.js',
+  };
+  // Order matters: the first matching condition wins, `types` first and `default` last.
+  if (JSON.stringify(Object.entries(dot)) !== JSON.stringify(Object.entries(want))) {
+    fail(`exports["."] is ${JSON.stringify(dot)}`);
+  }
+});
+
+test('the .wasm file is reachable through the h2wasm/h2wasm.wasm subpath', () => {
+  const path = fileURLToPath(import.meta.resolve('h2wasm/h2wasm.wasm'));
+  const bytes = readFileSync(path);
+  if (!WebAssembly.validate(bytes)) fail(`${path} is not valid WebAssembly`);
+});
+
+test('CommonJS code can require the package', () => {
+  const require = createRequire(import.meta.url);
+  const h2 = require('h2wasm');
+  if (h2.errorCodeName(1) !== 'PROTOCOL_ERROR') fail(`errorCodeName(1) is ${h2.errorCodeName(1)}`);
+});
+
+test('the hand-written declarations name exactly the runtime exports', () => {
+  const dts = readFileSync(join(pkgDir, 'js/dist/index.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/^export (?:declare )?function (\w+)/gm)].map((m) => m[1]);
+  if (declared.sort().join() !== PUBLIC_API.join()) fail(`index.d.ts declares ${declared}`);
+});
+
+test('TypeScript type-checks a consumer against the declarations', () => {
+  const dir = mkdtempSync(join(here, '..', '.types-'));
+  try {
+    writeFileSync(join(dir, 'consumer.ts'), readFileSync(join(here, 'types_consumer.ts')));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['es2022', 'dom'],
+          types: [],
+          skipDefaultLibCheck: true, // lib.dom.d.ts is not ours; index.d.ts is still checked
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    try {
+      execFileSync(toolBin('tsc'), ['-p', dir], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      fail(`tsc failed:\n${error.stdout}${error.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
