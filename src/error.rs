@@ -217,6 +217,8 @@ pub type H2Result<T> = Result<T, H2Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn codes_follow_the_h2_hierarchy() {

@@ -1,6 +1,8 @@
 //! Connection start: prefaces, the initial SETTINGS exchange, and the outbound buffer
 //! (h2-behaviour §11.1 scenarios 1–10).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

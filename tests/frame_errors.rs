@@ -1,6 +1,8 @@
 //! Every frame-level rule of RFC 9113 §4 and §6 (and of ALTSVC, ORIGIN and PRIORITY_UPDATE):
 //! the error kind, its error code and its scope.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use bytes::Bytes;

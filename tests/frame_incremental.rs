@@ -2,6 +2,8 @@
 //! frames are exactly those of parsing it whole; after an error the decoder stays failed;
 //! frames handed over in one `Bytes` are not copied.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use bytes::Bytes;

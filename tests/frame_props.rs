@@ -1,6 +1,8 @@
 //! Property tests: arbitrary valid frames of every type survive encode → parse, and arbitrary
 //! input never makes the decoder panic; it gives frames, then at most one error.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use bytes::Bytes;

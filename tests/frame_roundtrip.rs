@@ -1,6 +1,8 @@
 //! Round trips for every frame type, checked against hand-written wire bytes laid out as in
 //! RFC 9113 §6, RFC 7838 §4, RFC 8336 §2 and RFC 9218 §7.1.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use bytes::Bytes;

@@ -2,6 +2,8 @@
 //! or PUSH_PROMISE frame and CONTINUATION frames that each fit the peer's maximum frame size
 //! (RFC 9113 §4.3, §6.10).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use bytes::Bytes;

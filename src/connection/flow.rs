@@ -114,6 +114,8 @@ impl WindowManager {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn batching_follows_h2_thresholds() {

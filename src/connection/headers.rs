@@ -16,10 +16,6 @@ use crate::header::HeaderField;
 const CONNECTION_HEADERS: [&[u8]; 5] =
     [b"connection", b"proxy-connection", b"keep-alive", b"transfer-encoding", b"upgrade"];
 
-/// The pseudo-header fields HTTP/2 defines (RFC 9113 §8.3, RFC 8441 §4).
-const PSEUDO_HEADERS: [&[u8]; 6] =
-    [b":method", b":scheme", b":authority", b":path", b":status", b":protocol"];
-
 /// What kind of header block is being checked.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub(super) struct BlockKind {
@@ -112,21 +108,35 @@ pub(super) fn join_cookies(headers: &mut Vec<HeaderField>) {
     headers.push(HeaderField::sensitive(Bytes::from_static(b"cookie"), joined.freeze()));
 }
 
+/// Octets allowed in a field name after the first: lowercase tokens (RFC 9113 §8.2.1 bans
+/// uppercase, controls, space, DEL, non-ASCII; python h2 also bans `:` after position 0).
+#[allow(clippy::indexing_slicing)] // evaluated at compile time
+const NAME_OCTET_OK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0x21;
+    while c < 0x7f {
+        t[c] = !(c >= b'A' as usize && c <= b'Z' as usize) && c != b':' as usize;
+        c += 1;
+    }
+    t
+};
+
 /// Checks one field name and value for characters HTTP/2 forbids (RFC 9113 §8.2.1).
 fn check_field_chars(h: &HeaderField) -> H2Result<()> {
-    for &c in h.name.iter() {
-        if c.is_ascii_uppercase() {
-            return Err(err(format!("received uppercase header name {:?}", show(&h.name))));
-        }
-        if c <= 0x20 || c >= 0x7f {
-            return Err(err(format!("illegal character in header name {:?}", show(&h.name))));
-        }
+    let mut rest = h.name.iter();
+    if h.name.first() == Some(&b':') {
+        rest.next();
     }
-    if h.name.get(1..).is_some_and(|rest| rest.contains(&b':')) {
-        return Err(err(format!("illegal character ':' in header name {:?}", show(&h.name))));
+    if !rest.all(|&c| NAME_OCTET_OK.get(usize::from(c)).copied().unwrap_or(false)) {
+        let msg = if h.name.iter().any(u8::is_ascii_uppercase) {
+            "received uppercase header name"
+        } else {
+            "illegal character in header name"
+        };
+        return Err(err(format!("{msg} {:?}", show(&h.name))));
     }
     if let (Some(&first), Some(&last)) = (h.value.first(), h.value.last()) {
-        if h.value.iter().any(|&c| c == 0 || c == b'\n' || c == b'\r') {
+        if h.value.iter().any(|&c| c < 0x0e && (c == 0 || c == b'\n' || c == b'\r')) {
             return Err(err(format!("illegal character in header value {:?}", show(&h.value))));
         }
         if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
@@ -136,6 +146,14 @@ fn check_field_chars(h: &HeaderField) -> H2Result<()> {
     Ok(())
 }
 
+/// Pseudo-header fields, as bits.
+const METHOD: u8 = 1;
+const SCHEME: u8 = 2;
+const AUTHORITY: u8 = 4;
+const PATH: u8 = 8;
+const STATUS: u8 = 16;
+const PROTOCOL: u8 = 32;
+
 /// The checks shared by both directions: `te`, connection-specific fields, pseudo-header
 /// rules, `:authority`/`host` and `:path`. `check_chars` adds the inbound character checks.
 fn validate_block(
@@ -144,36 +162,42 @@ fn validate_block(
     check_chars: bool,
     connect_protocol_allowed: bool,
 ) -> H2Result<()> {
-    let mut seen: [bool; 6] = [false; 6];
+    let mut seen: u8 = 0;
     let mut seen_regular = false;
     let mut method: Option<&Bytes> = None;
     let mut authority: Option<&Bytes> = None;
     let mut host: Option<&Bytes> = None;
+    let request = kind.is_request();
     for h in headers {
         if check_chars {
             check_field_chars(h)?;
         }
-        if h.name.is_empty() {
-            return Err(err("received header name with zero length"));
-        }
         let name = h.name.as_ref();
-        if name == b"te" && !h.value.eq_ignore_ascii_case(b"trailers") {
-            return Err(err(format!("invalid value for TE header: {:?}", show(&h.value))));
-        }
-        if CONNECTION_HEADERS.contains(&name) {
-            return Err(err(format!("connection-specific header field present: {:?}", show(name))));
-        }
-        if h.is_pseudo() {
-            let Some(index) = PSEUDO_HEADERS.iter().position(|p| *p == name) else {
-                if seen_regular {
+        let Some(&first) = name.first() else {
+            return Err(err("received header name with zero length"));
+        };
+        if first == b':' {
+            let bit = match name {
+                b":method" => METHOD,
+                b":scheme" => SCHEME,
+                b":authority" => AUTHORITY,
+                b":path" => PATH,
+                b":status" => STATUS,
+                b":protocol" => PROTOCOL,
+                _ if seen_regular => {
                     return Err(err(format!(
                         "pseudo-header field out of sequence: {:?}",
                         show(name)
                     )));
                 }
-                return Err(err(format!("received custom pseudo-header field {:?}", show(name))));
+                _ => {
+                    return Err(err(format!(
+                        "received custom pseudo-header field {:?}",
+                        show(name)
+                    )))
+                }
             };
-            if seen.get(index).copied().unwrap_or(false) {
+            if seen & bit != 0 {
                 return Err(err(format!(
                     "received duplicate pseudo-header field {:?}",
                     show(name)
@@ -182,73 +206,71 @@ fn validate_block(
             if seen_regular {
                 return Err(err(format!("pseudo-header field out of sequence: {:?}", show(name))));
             }
-            if let Some(slot) = seen.get_mut(index) {
-                *slot = true;
+            seen |= bit;
+            match bit {
+                METHOD => method = Some(&h.value),
+                AUTHORITY if request => authority = Some(&h.value),
+                PATH if request && h.value.is_empty() => {
+                    return Err(err("an empty :path header is forbidden"));
+                }
+                _ => {}
             }
-            if name == b":method" {
-                method = Some(&h.value);
-            }
-        } else {
-            seen_regular = true;
+            continue;
         }
-        if kind.is_request() {
-            if name == b":authority" {
-                authority = Some(&h.value);
-            } else if name == b"host" {
+        seen_regular = true;
+        match name {
+            b"te" if !h.value.eq_ignore_ascii_case(b"trailers") => {
+                return Err(err(format!("invalid value for TE header: {:?}", show(&h.value))));
+            }
+            b"connection" | b"proxy-connection" | b"keep-alive" | b"transfer-encoding"
+            | b"upgrade" => {
+                return Err(err(format!(
+                    "connection-specific header field present: {:?}",
+                    show(name)
+                )));
+            }
+            b"host" if request => {
                 if host.is_some() {
                     return Err(err("request header block has multiple Host headers"));
                 }
                 host = Some(&h.value);
             }
-            if name == b":path" && h.value.is_empty() {
-                return Err(err("an empty :path header is forbidden"));
-            }
+            _ => {}
         }
     }
-    let has = |p: &[u8]| {
-        PSEUDO_HEADERS
-            .iter()
-            .position(|q| *q == p)
-            .and_then(|i| seen.get(i))
-            .copied()
-            .unwrap_or(false)
-    };
-    let any_pseudo = seen.iter().any(|&s| s);
-    if kind.is_trailer && any_pseudo {
+    let has = |bit: u8| seen & bit != 0;
+    if kind.is_trailer && seen != 0 {
         return Err(err("received pseudo-header in trailer"));
     }
     if kind.is_response {
-        if !has(b":status") {
+        if !has(STATUS) {
             return Err(err("header block missing mandatory :status header"));
         }
-        if [&b":scheme"[..], b":path", b":authority", b":method", b":protocol"]
-            .iter()
-            .any(|p| has(p))
-        {
+        if has(SCHEME | PATH | AUTHORITY | METHOD | PROTOCOL) {
             return Err(err("encountered request-only headers in a response"));
         }
     } else if !kind.is_trailer {
-        if !has(b":method") {
+        if !has(METHOD) {
             return Err(err("header block missing mandatory :method header"));
         }
         let is_connect = method.is_some_and(|m| m.as_ref() == b"CONNECT");
-        let extended = is_connect && has(b":protocol");
+        let extended = is_connect && has(PROTOCOL);
         if is_connect && !extended {
-            if has(b":scheme") || has(b":path") {
+            if has(SCHEME | PATH) {
                 return Err(err("ordinary CONNECT must not include :scheme or :path"));
             }
         } else {
-            if !has(b":scheme") {
+            if !has(SCHEME) {
                 return Err(err("header block missing mandatory :scheme header"));
             }
-            if !has(b":path") {
+            if !has(PATH) {
                 return Err(err("header block missing mandatory :path header"));
             }
         }
-        if has(b":status") {
+        if has(STATUS) {
             return Err(err("encountered response-only headers in a request"));
         }
-        if !is_connect && has(b":protocol") {
+        if !is_connect && has(PROTOCOL) {
             return Err(err("encountered connect-request-only header :protocol"));
         }
         if extended && !connect_protocol_allowed {

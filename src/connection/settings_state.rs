@@ -148,6 +148,8 @@ impl SettingsState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn ack_moves_every_pending_setting_by_one() {
