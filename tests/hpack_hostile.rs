@@ -35,8 +35,8 @@ fn truncated_size_update_3f() {
 #[test]
 fn truncated_everywhere() {
     let valid: &[u8] = &[
-        0x82, 0x41, 0x8c, 0xf1, 0xe3, 0xc2, 0xe5, 0xf2, 0x3a, 0x6b, 0xa0, 0xab, 0x90, 0xf4,
-        0xff, 0x40, 0x03, b'a', b'b', b'c', 0x81, 0x1f,
+        0x82, 0x41, 0x8c, 0xf1, 0xe3, 0xc2, 0xe5, 0xf2, 0x3a, 0x6b, 0xa0, 0xab, 0x90, 0xf4, 0xff,
+        0x40, 0x03, b'a', b'b', b'c', 0x81, 0x1f,
     ];
     assert!(decode_fresh(valid).is_ok());
     // Every proper prefix that cuts a representation short is Truncated; the ones that end
@@ -58,10 +58,7 @@ fn size_update_above_the_allowed_size() {
     assert_eq!(decode_fresh(&[0x3f, 0xe1, 0x1f]), Ok(vec![]));
     assert_eq!(decode_fresh(&[0x3f, 0xe2, 0x1f]), Err(DecodeError::SizeUpdateTooLarge));
     // The largest size an integer can carry.
-    assert_eq!(
-        decode_fresh(&[0x3f, 0xff, 0xff, 0xff, 0x7f]),
-        Err(DecodeError::SizeUpdateTooLarge)
-    );
+    assert_eq!(decode_fresh(&[0x3f, 0xff, 0xff, 0xff, 0x7f]), Err(DecodeError::SizeUpdateTooLarge));
     // A table bomb: 24 KB of literals with incremental indexing cannot grow the table past
     // the allowed size.
     let mut d = Decoder::new(4096);
@@ -230,7 +227,7 @@ fn big_entry(len: usize) -> Vec<u8> {
         rest >>= 7;
     }
     block.push(rest as u8);
-    block.extend(std::iter::repeat_n(b'B', len));
+    block.extend_from_slice(&vec![b'B'; len]);
     block
 }
 
