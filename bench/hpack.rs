@@ -10,14 +10,46 @@
 //! Each figure is the best of several runs. The corpus is read from
 //! `../shared/hpack-test-case` or `$HPACK_TEST_CASE_DIR`.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use h2wasm::hpack::{Decoder, Encoder, Indexing};
 use serde_json::Value;
 
 const RUNS: usize = 7;
+
+/// Counts allocations (and reallocations), to report them per block.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations per unit made by one more call of `f`.
+fn allocs_per(per: usize, f: impl FnOnce()) -> f64 {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    f();
+    (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / per as f64
+}
 
 type Header = (Vec<u8>, Vec<u8>);
 
@@ -116,7 +148,7 @@ fn main() {
         })
         .collect();
     let blocks: usize = stories.iter().map(Vec::len).sum();
-    let decode_ns = best_ns(blocks, || {
+    let decode_corpus = || {
         for story in &stories {
             let mut d = Decoder::new(4096);
             for block in story {
@@ -126,9 +158,12 @@ fn main() {
                 .unwrap();
             }
         }
-    });
+    };
+    let decode_ns = best_ns(blocks, decode_corpus);
+    let decode_allocs = allocs_per(blocks, decode_corpus);
     println!(
-        "decode nghttp2 corpus: {decode_ns:.0} ns/block ({} stories, {blocks} blocks)",
+        "decode nghttp2 corpus: {decode_ns:.0} ns/block, {decode_allocs:.2} allocs/block \
+         ({} stories, {blocks} blocks)",
         stories.len()
     );
 
@@ -139,10 +174,9 @@ fn main() {
         .collect();
     let raw_blocks: usize = raw.iter().map(Vec::len).sum();
     let raw_octets: usize = raw.iter().flatten().flatten().map(|(n, v)| n.len() + v.len()).sum();
-    let mut wire_octets = 0usize;
     let mut wire = Vec::with_capacity(64 * 1024);
-    let encode_ns = best_ns(raw_blocks, || {
-        wire_octets = 0;
+    let mut encode_corpus = || {
+        let mut wire_octets = 0usize;
         for story in &raw {
             let mut e = Encoder::new();
             for list in story {
@@ -154,10 +188,19 @@ fn main() {
                 wire_octets += black_box(&wire).len();
             }
         }
+        wire_octets
+    };
+    let wire_octets = encode_corpus();
+    let encode_ns = best_ns(raw_blocks, || {
+        encode_corpus();
+    });
+    let encode_allocs = allocs_per(raw_blocks, || {
+        encode_corpus();
     });
     println!(
-        "encode raw-data corpus: {encode_ns:.0} ns/block ({} stories, {raw_blocks} blocks); \
-         wire = {:.1} % of raw ({wire_octets} of {raw_octets} octets)",
+        "encode raw-data corpus: {encode_ns:.0} ns/block, {encode_allocs:.2} allocs/block \
+         ({} stories, {raw_blocks} blocks); wire = {:.1} % of raw ({wire_octets} of \
+         {raw_octets} octets)",
         raw.len(),
         100.0 * wire_octets as f64 / raw_octets as f64
     );
@@ -168,8 +211,9 @@ fn main() {
     let mut first = Vec::new();
     encoder.encode(typical_fields(TYPICAL[3].1), &mut first);
     decoder.decode(&first, |_, _, _| {}).unwrap();
+    let fields = typical_fields("/static/css/main.8d2e1b.css?v=20261122");
     let mut warm = Vec::new();
-    encoder.encode(typical_fields("/static/css/main.8d2e1b.css?v=20261122"), &mut warm);
+    encoder.encode(fields.iter().copied(), &mut warm);
     let raw_typical: usize = TYPICAL.iter().map(|(n, v)| n.len() + v.len()).sum();
     println!(
         "typical request: {raw_typical} raw octets; {} on the wire cold, {} warm",
@@ -178,8 +222,8 @@ fn main() {
     );
     const ITER: usize = 200_000;
     let mut count = 0usize;
-    let typical_decode = best_ns(ITER, || {
-        for _ in 0..ITER {
+    let mut decode_typical = |iterations: usize| {
+        for _ in 0..iterations {
             decoder
                 .decode(black_box(&warm), |n, v, never| {
                     black_box((n, v, never));
@@ -187,17 +231,24 @@ fn main() {
                 })
                 .unwrap();
         }
-    });
-    assert_eq!(count, RUNS * ITER * 15);
+    };
+    let typical_decode = best_ns(ITER, || decode_typical(ITER));
+    let typical_decode_allocs = allocs_per(1000, || decode_typical(1000));
+    assert_eq!(count, (RUNS * ITER + 1000) * 15);
     let mut out = Vec::with_capacity(256);
-    let fields = typical_fields("/static/css/main.8d2e1b.css?v=20261122");
-    let typical_encode = best_ns(ITER, || {
-        for _ in 0..ITER {
+    let mut encode_typical = |iterations: usize| {
+        for _ in 0..iterations {
             out.clear();
             encoder.encode(black_box(&fields).iter().copied(), &mut out);
             black_box(&out);
         }
-    });
+    };
+    let typical_encode = best_ns(ITER, || encode_typical(ITER));
+    let typical_encode_allocs = allocs_per(1000, || encode_typical(1000));
     assert_eq!(out, warm);
-    println!("typical request, warm: decode {typical_decode:.0} ns/block, encode {typical_encode:.0} ns/block");
+    println!(
+        "typical request, warm: decode {typical_decode:.0} ns/block \
+         ({typical_decode_allocs:.2} allocs), encode {typical_encode:.0} ns/block \
+         ({typical_encode_allocs:.2} allocs)"
+    );
 }
