@@ -227,7 +227,7 @@ fn big_entry(len: usize) -> Vec<u8> {
         rest >>= 7;
     }
     block.push(rest as u8);
-    block.extend(std::iter::repeat_n(b'B', len));
+    block.extend_from_slice(&vec![b'B'; len]);
     block
 }
 

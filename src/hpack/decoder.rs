@@ -99,7 +99,8 @@ impl Decoder {
         self.max_list_size = n;
     }
 
-    /// The header list limit set by [`set_max_header_list_size`](Self::set_max_header_list_size).
+    /// The header list limit (RFC 9113 §6.5.2) set by
+    /// [`set_max_header_list_size`](Self::set_max_header_list_size).
     pub fn max_header_list_size(&self) -> Option<usize> {
         self.max_list_size
     }
@@ -154,7 +155,8 @@ impl Decoder {
     }
 
     /// The fatal error this decoder hit, if any; once set, every call to
-    /// [`decode`](Self::decode) returns it.
+    /// [`decode`](Self::decode) returns it, since the compression context shared with the
+    /// peer is lost (RFC 7541 §2.2, RFC 9113 §4.3).
     pub fn error(&self) -> Option<DecodeError> {
         self.failed
     }

@@ -54,8 +54,8 @@ impl DecodeError {
         }
     }
 
-    /// Whether the compression context is lost, so that the decoder cannot be used again
-    /// (every error except [`HeaderListTooLarge`](DecodeError::HeaderListTooLarge)).
+    /// Whether the compression context is lost (RFC 9113 §4.3), so that the decoder cannot be
+    /// used again (every error except [`HeaderListTooLarge`](DecodeError::HeaderListTooLarge)).
     pub const fn is_fatal(&self) -> bool {
         !matches!(self, DecodeError::HeaderListTooLarge)
     }

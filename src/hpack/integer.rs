@@ -57,6 +57,7 @@ pub(crate) fn encode(dst: &mut Vec<u8>, flags: u8, mask: u8, value: usize) {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -12,6 +12,30 @@
 //! | `encoder.rs` | §3, §6: header block encoding |
 //! | `error.rs` | §6 and RFC 9113 §4.3: decoding errors |
 //!
+//! ```
+//! use h2wasm::hpack::{Decoder, Encoder, Indexing};
+//!
+//! let mut encoder = Encoder::new();
+//! let mut block = Vec::new();
+//! encoder.encode(
+//!     [
+//!         (&b":method"[..], &b"GET"[..], Indexing::Auto),
+//!         (b":path", b"/search?q=rust", Indexing::No),
+//!         (b"authorization", b"Bearer secret", Indexing::Never),
+//!     ],
+//!     &mut block,
+//! );
+//!
+//! let mut decoder = Decoder::new(4096);
+//! decoder.set_max_header_list_size(Some(16 * 1024));
+//! let mut fields = Vec::new();
+//! decoder.decode(&block, |name, value, never_indexed| {
+//!     fields.push((name.to_vec(), value.to_vec(), never_indexed));
+//! })?;
+//! assert_eq!(fields[2], (b"authorization".to_vec(), b"Bearer secret".to_vec(), true));
+//! # Ok::<(), h2wasm::hpack::DecodeError>(())
+//! ```
+//!
 //! ## Robustness
 //!
 //! Every input is hostile. No read is unchecked, no arithmetic can overflow, and no input

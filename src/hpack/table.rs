@@ -342,6 +342,7 @@ pub(crate) fn entry_size(name_len: usize, value_len: usize) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -1,5 +1,6 @@
 //! The examples of RFC 7541 Appendix C, and decoder/encoder behaviour that needs the
 //! internals.
+#![allow(clippy::arithmetic_side_effects)]
 
 use super::*;
 
