@@ -619,7 +619,7 @@ fn main() {
     let stdin = io::stdin();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut emit = |v: Value, out: &mut io::BufWriter<io::StdoutLock<'_>>| {
+    let emit = |v: Value, out: &mut io::BufWriter<io::StdoutLock<'_>>| {
         let _ = writeln!(out, "{v}");
     };
     for line in stdin.lock().lines() {

@@ -1,5 +1,7 @@
 //! Allocation discipline: with warm tables, decoding and encoding a typical request
 //! allocate nothing (fields are borrowed, scratch buffers and evicted entries are reused).
+// Native only: it counts allocations through a global allocator.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

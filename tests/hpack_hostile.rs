@@ -3,6 +3,8 @@
 //! items 11–15.
 
 use std::time::{Duration, Instant};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use h2wasm::hpack::{DecodeError, Decoder, Encoder, Indexing};
 use h2wasm::ErrorCode;

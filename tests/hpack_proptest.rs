@@ -4,6 +4,8 @@
 
 use h2wasm::hpack::{DecodeError, Decoder, Encoder, Indexing};
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// Names and values that hit the static table, mixed with arbitrary octets.
 fn bytes_with_hits(

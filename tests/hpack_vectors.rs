@@ -8,6 +8,8 @@
 //! The corpus lives in `../shared/hpack-test-case` next to the crate, or wherever the
 //! `HPACK_TEST_CASE_DIR` environment variable points. A missing corpus is a failure, not a
 //! skip. Run with `--nocapture` to see the counts.
+// Native only: it reads the test vectors from the file system.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
 use std::path::{Path, PathBuf};

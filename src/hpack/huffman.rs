@@ -240,6 +240,8 @@ pub(crate) fn decode(src: &[u8], dst: &mut Vec<u8>) -> Result<(), DecodeError> {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn decode_vec(src: &[u8]) -> Result<Vec<u8>, DecodeError> {
         let mut out = Vec::new();

@@ -60,6 +60,8 @@ pub(crate) fn encode(dst: &mut Vec<u8>, flags: u8, mask: u8, value: usize) {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn enc(flags: u8, mask: u8, value: usize) -> Vec<u8> {
         let mut out = Vec::new();

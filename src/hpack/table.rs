@@ -345,6 +345,8 @@ pub(crate) fn entry_size(name_len: usize, value_len: usize) -> usize {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn entry(name: &[u8], value: &[u8]) -> Vec<u8> {
         [name, value].concat()
