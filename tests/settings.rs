@@ -684,3 +684,40 @@ fn remote_initial_window_size_overflowing_a_stream_window_is_a_flow_control_erro
     assert_eq!(err.error_code(), Some(ErrorCode::FLOW_CONTROL_ERROR));
     assert_eq!(expect_goaway(&mut c, ErrorCode::FLOW_CONTROL_ERROR), 0);
 }
+
+#[test]
+fn remote_initial_window_size_also_shifts_closed_streams_until_they_are_cleaned_up() {
+    // Closed streams stay in the live map until the next new stream (h2's rule), and a
+    // SETTINGS change reaches them there.
+    let ff = FrameFactory::new();
+    let overflowing = || {
+        let mut c = client_with_stream();
+        recv_ok(&mut c, &ff.window_update(1, MAX_WINDOW - 65_535));
+        c.reset_stream(1, ErrorCode::CANCEL).unwrap();
+        c.clear_outbound_data_buffer();
+        c
+    };
+    let mut c = overflowing();
+    let err = recv_err(&mut c, &ff.settings(&[(4, 65_536)]));
+    assert_eq!(err.type_name(), "FlowControlError");
+    assert_eq!(expect_goaway(&mut c, ErrorCode::FLOW_CONTROL_ERROR), 0);
+
+    let mut c = overflowing();
+    c.send_headers(3, hdrs(REQUEST), false, no_priority()).unwrap();
+    c.clear_outbound_data_buffer();
+    assert_eq!(remote_changed(&recv_ok(&mut c, &ff.settings(&[(4, 65_536)]))).len(), 1);
+    assert_eq!(c.local_flow_control_window(3).unwrap(), 65_535, "connection window limits");
+}
+
+#[test]
+fn local_initial_window_size_overflowing_a_stream_receive_window_fails_on_ack() {
+    let ff = FrameFactory::new();
+    let mut c = client_with_stream();
+    c.increment_flow_control_window(MAX_WINDOW - 65_535, Some(1)).unwrap();
+    c.update_settings(&[set(SettingCode::INITIAL_WINDOW_SIZE, 65_536)]).unwrap();
+    c.clear_outbound_data_buffer();
+    let err = recv_err(&mut c, &ff.settings_ack());
+    assert_eq!(err.type_name(), "FlowControlError");
+    assert_eq!(err.error_code(), Some(ErrorCode::FLOW_CONTROL_ERROR));
+    assert_eq!(expect_goaway(&mut c, ErrorCode::FLOW_CONTROL_ERROR), 0);
+}

@@ -315,6 +315,24 @@ fn reserved_streams_never_count_and_half_closed_ones_do() {
     assert_eq!(c.open_inbound_streams(), 1);
 }
 
+#[test]
+fn reserved_remote_streams_do_not_count_toward_the_local_limit() {
+    // §11.1 #36, inbound: a client limited to one inbound stream still takes a request on an
+    // unpromised even stream (h2's quirk) while a promised stream is reserved; the next one
+    // is over the limit.
+    let mut ff = FrameFactory::new();
+    let limits = Limits { max_concurrent_streams: 1, ..Limits::default() };
+    let mut c = client_with(H2Configuration { limits, ..H2Configuration::client() });
+    c.send_headers(1, hdrs(REQUEST), true, no_priority()).unwrap();
+    recv_ok(&mut c, &ff.push_promise(1, 2, REQUEST));
+    let events = recv_ok(&mut c, &ff.headers(4, REQUEST).end_stream().bytes());
+    assert_eq!(names(&events), ["RequestReceived", "StreamEnded"]);
+    c.clear_outbound_data_buffer();
+    let err = recv_err(&mut c, &ff.headers(6, REQUEST).end_stream().bytes());
+    assert_error(&err, "TooManyStreamsError", ErrorCode::PROTOCOL_ERROR);
+    assert_eq!(expect_goaway(&mut c, ErrorCode::PROTOCOL_ERROR), 4);
+}
+
 /// A client whose stream 1 is closed (both sides ended it) but still in the live map.
 fn client_with_closed_stream(ff: &mut FrameFactory) -> H2Connection {
     let mut c = client();
