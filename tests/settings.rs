@@ -1,6 +1,8 @@
 //! SETTINGS: local updates and their acknowledgement, validation of received values, and the
 //! effect of each setting (h2-behaviour §5; §11.1 scenarios 11–28).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

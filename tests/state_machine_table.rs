@@ -7,6 +7,8 @@
 //! and `ConnectionMachine::process` are then checked to force CLOSED on refused inputs.
 
 use std::collections::HashSet;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use h2wasm::connection::state::{next_state, ConnectionInput, ConnectionMachine, ConnectionState};
 use h2wasm::connection::stream::{

@@ -1,6 +1,8 @@
 //! Streams through the connection API: the stream state machine, stream ids, concurrency,
 //! resets, and misuse of either machine (h2-behaviour §6; §11.1 scenarios 29–50).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;
