@@ -13,11 +13,11 @@ use support::*;
 #[derive(Clone, Copy, Debug)]
 enum Closed {
     /// Request and response both carried END_STREAM.
-    ByEndStream,
+    EndStream,
     /// We reset it.
-    ByOurReset,
+    OurReset,
     /// The peer reset it.
-    ByPeerReset,
+    PeerReset,
 }
 
 /// A server whose stream 1 is closed `how`; with `cleanup`, the peer then opened stream 3 so
@@ -26,15 +26,15 @@ fn server_with_closed_stream(how: Closed, cleanup: bool) -> (H2Connection, Frame
     let mut ff = FrameFactory::new();
     let mut s = server();
     match how {
-        Closed::ByEndStream => {
+        Closed::EndStream => {
             recv_ok(&mut s, &ff.headers(1, REQUEST).end_stream().bytes());
             s.send_headers(1, hdrs(RESPONSE), true, no_priority()).unwrap();
         }
-        Closed::ByOurReset => {
+        Closed::OurReset => {
             recv_ok(&mut s, &ff.headers(1, REQUEST).bytes());
             s.reset_stream(1, ErrorCode::CANCEL).unwrap();
         }
-        Closed::ByPeerReset => {
+        Closed::PeerReset => {
             recv_ok(&mut s, &ff.headers(1, REQUEST).bytes());
             let events = recv_ok(&mut s, &ff.rst(1, ErrorCode::CANCEL));
             assert_eq!(names(&events), ["StreamReset"]);
@@ -57,7 +57,7 @@ fn rst_closed(stream_id: u32) -> Frame {
 #[test]
 fn headers_after_the_stream_ended_is_a_stream_closed_connection_error() {
     for cleanup in [false, true] {
-        let (mut s, mut ff) = server_with_closed_stream(Closed::ByEndStream, cleanup);
+        let (mut s, mut ff) = server_with_closed_stream(Closed::EndStream, cleanup);
         let err = recv_err(&mut s, &ff.headers(1, RESPONSE).end_stream().bytes());
         assert_eq!(
             (err.type_name(), err.error_code()),
@@ -74,7 +74,7 @@ fn headers_after_the_stream_ended_is_a_stream_closed_connection_error() {
 #[test]
 fn data_after_the_stream_ended_is_answered_with_rst_stream_closed() {
     for cleanup in [false, true] {
-        let (mut s, ff) = server_with_closed_stream(Closed::ByEndStream, cleanup);
+        let (mut s, ff) = server_with_closed_stream(Closed::EndStream, cleanup);
         let mut input = ff.data(1, b"late", false);
         input.extend(ff.data(1, b"later", true));
         let events = recv_ok(&mut s, &input);
@@ -140,19 +140,19 @@ fn late_headers_and_data_are_reset_each_time(how: Closed) {
 // §11.1 #117
 #[test]
 fn after_our_reset_late_headers_and_data_get_rst_stream_closed_each_time() {
-    late_headers_and_data_are_reset_each_time(Closed::ByOurReset);
+    late_headers_and_data_are_reset_each_time(Closed::OurReset);
 }
 
 // §11.1 #118
 #[test]
 fn after_the_peers_reset_late_headers_and_data_get_rst_stream_closed_each_time() {
-    late_headers_and_data_are_reset_each_time(Closed::ByPeerReset);
+    late_headers_and_data_are_reset_each_time(Closed::PeerReset);
 }
 
 // §11.1 #119
 #[test]
 fn window_update_and_rst_stream_on_closed_streams_are_ignored() {
-    for how in [Closed::ByEndStream, Closed::ByOurReset, Closed::ByPeerReset] {
+    for how in [Closed::EndStream, Closed::OurReset, Closed::PeerReset] {
         for cleanup in [false, true] {
             let (mut s, ff) = server_with_closed_stream(how, cleanup);
             let mut input = ff.window_update(1, 100);
@@ -170,7 +170,7 @@ fn window_update_and_rst_stream_on_closed_streams_are_ignored() {
 #[test]
 fn priority_on_a_closed_stream_is_still_reported() {
     for cleanup in [false, true] {
-        let (mut s, ff) = server_with_closed_stream(Closed::ByOurReset, cleanup);
+        let (mut s, ff) = server_with_closed_stream(Closed::OurReset, cleanup);
         let events = recv_ok(&mut s, &ff.priority(1, 0, 8, false));
         assert_eq!(
             events,
@@ -187,14 +187,14 @@ fn priority_on_a_closed_stream_is_still_reported() {
 
 #[test]
 fn closed_streams_stay_visible_until_a_new_stream_opens_or_open_streams_are_counted() {
-    let (mut s, ff) = server_with_closed_stream(Closed::ByOurReset, false);
+    let (mut s, ff) = server_with_closed_stream(Closed::OurReset, false);
     assert_eq!(s.stream_state(1), Some(StreamState::Closed));
     recv_ok(&mut s, &ff.priority(9, 0, 16, false));
     assert_eq!(s.stream_state(1), Some(StreamState::Closed), "PRIORITY opens nothing");
     assert_eq!(s.open_inbound_streams(), 0);
     assert_eq!(s.stream_state(1), None, "counting cleans up");
 
-    let (mut s, mut ff) = server_with_closed_stream(Closed::ByPeerReset, false);
+    let (mut s, mut ff) = server_with_closed_stream(Closed::PeerReset, false);
     recv_ok(&mut s, &ff.headers(3, REQUEST).bytes());
     assert_eq!(s.stream_state(1), None, "a new stream cleans up");
 }
@@ -309,7 +309,7 @@ fn headers_on_a_skipped_stream_id_is_a_protocol_error() {
 #[test]
 fn sending_on_closed_or_forgotten_streams_is_a_stream_closed_error() {
     for cleanup in [false, true] {
-        let (mut s, _) = server_with_closed_stream(Closed::ByPeerReset, cleanup);
+        let (mut s, _) = server_with_closed_stream(Closed::PeerReset, cleanup);
         let err = s.send_data(1, bytes::Bytes::new(), true, None).unwrap_err();
         assert_eq!(err.type_name(), "StreamClosedError", "cleanup {cleanup}");
         assert_eq!(

@@ -306,15 +306,16 @@ fn push_promise_and_continuations_are_assembled() {
 // §11.1 #111
 #[test]
 fn any_other_frame_inside_a_header_block_is_a_protocol_error() {
-    let interlopers: Vec<(&str, Box<dyn Fn(&mut FrameFactory) -> Vec<u8>>)> = vec![
-        ("PING", Box::new(|ff| ff.ping([0; 8]))),
-        ("DATA", Box::new(|ff| ff.data(1, b"x", false))),
-        ("HEADERS same stream", Box::new(|ff| ff.headers(3, REQUEST).bytes())),
-        ("HEADERS other stream", Box::new(|ff| ff.headers(5, REQUEST).bytes())),
-        ("unknown frame", Box::new(|ff| ff.raw(0xbb, 0, 0, b""))),
-        ("CONTINUATION other stream", Box::new(|ff| ff.continuation(1, b"", true))),
-        ("SETTINGS", Box::new(|ff| ff.settings(&[]))),
-        ("PRIORITY_UPDATE", Box::new(|ff| ff.raw(kind::PRIORITY_UPDATE, 0, 0, &[0, 0, 0, 1]))),
+    type Make = fn(&mut FrameFactory) -> Vec<u8>;
+    let interlopers: [(&str, Make); 8] = [
+        ("PING", |ff| ff.ping([0; 8])),
+        ("DATA", |ff| ff.data(1, b"x", false)),
+        ("HEADERS same stream", |ff| ff.headers(3, REQUEST).bytes()),
+        ("HEADERS other stream", |ff| ff.headers(5, REQUEST).bytes()),
+        ("unknown frame", |ff| ff.raw(0xbb, 0, 0, b"")),
+        ("CONTINUATION other stream", |ff| ff.continuation(1, b"", true)),
+        ("SETTINGS", |ff| ff.settings(&[])),
+        ("PRIORITY_UPDATE", |ff| ff.raw(kind::PRIORITY_UPDATE, 0, 0, &[0, 0, 0, 1])),
     ];
     for (name, make) in interlopers {
         let (mut s, mut ff) = server_with_stream();
