@@ -220,13 +220,18 @@ impl H2Connection {
             }
             return Ok(Some(first));
         }
-        let fragment = match &f {
-            Frame::Headers(h) if !h.end_headers => &h.fragment,
-            Frame::PushPromise(p) if !p.end_headers => &p.fragment,
+        let (fragment, complete) = match &f {
+            Frame::Headers(h) => (&h.fragment, h.end_headers),
+            Frame::PushPromise(p) => (&p.fragment, p.end_headers),
             _ => return Ok(Some(f)),
         };
+        // A block in a single frame is bounded too (it can exceed the limit when our
+        // SETTINGS_MAX_FRAME_SIZE is larger).
         if fragment.len() > limits.max_header_block_size {
             return Err(H2Error::new(ErrorKind::DenialOfService, "header block too large"));
+        }
+        if complete {
+            return Ok(Some(f));
         }
         let fragment = BytesMut::from(fragment.as_ref());
         self.block = Some(PendingBlock { first: f, fragment, frames: 1 });

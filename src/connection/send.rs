@@ -529,7 +529,9 @@ impl H2Connection {
         acknowledged_size: u64,
         stream_id: u32,
     ) -> H2Result<()> {
-        if stream_id == 0 || stream_id > MAX_STREAM_ID {
+        // Only 0 is refused up front (h2's `stream_id <= 0` ValueError); any other unknown
+        // id, even one above 2^31-1, is a NoSuchStreamError after the connection is credited.
+        if stream_id == 0 {
             return Err(H2Error::invalid_input(format!(
                 "stream id {stream_id} is not valid for acknowledge_received_data"
             )));
