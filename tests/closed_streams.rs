@@ -1,6 +1,8 @@
 //! Late frames on closed streams, before and after the closed stream is cleaned up, and the
 //! bounded memory of forgotten streams (h2-behaviour §6.3; §11.1 scenarios 116–120).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use h2wasm::connection::StreamState;

@@ -2,6 +2,8 @@
 //! WINDOW_UPDATE handling, and the automatic WINDOW_UPDATE batching of
 //! `acknowledge_received_data` (h2-behaviour §8; §11.1 scenarios 88–105).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

@@ -3,6 +3,8 @@
 //! unknown frame types, and what happens to the frames before a failing one
 //! (h2-behaviour §9; §11.1 scenarios 106–115).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

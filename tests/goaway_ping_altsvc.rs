@@ -1,6 +1,8 @@
 //! ALTSVC (RFC 7838), GOAWAY, PING, ORIGIN (RFC 8336) and arbitrary extension frames
 //! (h2-behaviour §9; §11.1 scenarios 133–137; docs/differences.md #18).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

@@ -2,6 +2,8 @@
 //! (h2-behaviour §9 "Priority"; §11.1 scenarios 129–132), and RFC 9218 PRIORITY_UPDATE
 //! (docs/differences.md #18, #19).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use bytes::Bytes;

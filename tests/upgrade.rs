@@ -1,6 +1,8 @@
 //! The h2c upgrade (RFC 7540 §3.2): `initiate_upgrade_connection` on both sides
 //! (h2-behaviour §1; §11.1 scenarios 138–139).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod support;
 
 use h2wasm::connection::{ConnectionState, StreamState};
