@@ -1,16 +1,30 @@
-// The public API, shared by every entry point. It only forwards to the generated binding;
-// when the H2Connection binding lands, its wrapper goes here.
+// The public API, shared by every entry point.
 import * as binding from './wasm/h2wasm.js';
 import { assertReady } from './core.js';
+
+export { H2Configuration, H2Connection, Settings } from './connection.js';
+export { ErrorCodes, SettingCodes, FrameTypes, errorCodeName, settingName, frameTypeName } from './constants.js';
+export {
+  H2Error,
+  H2ProtocolError,
+  ProtocolError,
+  FrameTooLargeError,
+  FrameDataMissingError,
+  TooManyStreamsError,
+  FlowControlError,
+  StreamIDTooLowError,
+  NoAvailableStreamIDError,
+  NoSuchStreamError,
+  StreamClosedError,
+  InvalidSettingsValueError,
+  InvalidBodyLengthError,
+  DenialOfServiceError,
+  RFC1122Error,
+  InvalidInputError,
+} from './errors.js';
 
 /** The version of the h2wasm crate inside this package, e.g. `"0.1.0"`. */
 export function version() {
   assertReady();
   return binding.version();
-}
-
-/** The RFC 9113 name of an HTTP/2 error code, or `undefined` for an unknown code. */
-export function errorCodeName(code) {
-  assertReady();
-  return binding.errorCodeName(code);
 }
