@@ -71,7 +71,7 @@ pub(super) fn content_length(headers: &[HeaderField]) -> H2Result<Option<u64>> {
     let mut found: Option<u64> = None;
     for h in headers.iter().filter(|h| h.name.as_ref() == b"content-length") {
         if h.value.is_empty() || !h.value.iter().all(u8::is_ascii_digit) {
-            return Err(err(format!("invalid content-length header: {:?}", show(&h.value))));
+            return Err(err(format!("invalid content-length header: '{}'", show(&h.value))));
         }
         let n = h.value.iter().fold(0u64, |acc, d| {
             acc.saturating_mul(10).saturating_add(u64::from(d.saturating_sub(b'0')))
@@ -133,14 +133,14 @@ fn check_field_chars(h: &HeaderField) -> H2Result<()> {
         } else {
             "illegal character in header name"
         };
-        return Err(err(format!("{msg} {:?}", show(&h.name))));
+        return Err(err(format!("{msg} '{}'", show(&h.name))));
     }
     if let (Some(&first), Some(&last)) = (h.value.first(), h.value.last()) {
         if h.value.iter().any(|&c| c < 0x0e && (c == 0 || c == b'\n' || c == b'\r')) {
-            return Err(err(format!("illegal character in header value {:?}", show(&h.value))));
+            return Err(err(format!("illegal character in header value '{}'", show(&h.value))));
         }
         if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
-            return Err(err(format!("header value surrounded by whitespace {:?}", show(&h.value))));
+            return Err(err(format!("header value surrounded by whitespace '{}'", show(&h.value))));
         }
     }
     Ok(())
@@ -186,25 +186,25 @@ fn validate_block(
                 b":protocol" => PROTOCOL,
                 _ if seen_regular => {
                     return Err(err(format!(
-                        "pseudo-header field out of sequence: {:?}",
+                        "pseudo-header field out of sequence: '{}'",
                         show(name)
                     )));
                 }
                 _ => {
                     return Err(err(format!(
-                        "received custom pseudo-header field {:?}",
+                        "received custom pseudo-header field '{}'",
                         show(name)
                     )))
                 }
             };
             if seen & bit != 0 {
                 return Err(err(format!(
-                    "received duplicate pseudo-header field {:?}",
+                    "received duplicate pseudo-header field '{}'",
                     show(name)
                 )));
             }
             if seen_regular {
-                return Err(err(format!("pseudo-header field out of sequence: {:?}", show(name))));
+                return Err(err(format!("pseudo-header field out of sequence: '{}'", show(name))));
             }
             seen |= bit;
             match bit {
@@ -220,12 +220,12 @@ fn validate_block(
         seen_regular = true;
         match name {
             b"te" if !h.value.eq_ignore_ascii_case(b"trailers") => {
-                return Err(err(format!("invalid value for TE header: {:?}", show(&h.value))));
+                return Err(err(format!("invalid value for TE header: '{}'", show(&h.value))));
             }
             b"connection" | b"proxy-connection" | b"keep-alive" | b"transfer-encoding"
             | b"upgrade" => {
                 return Err(err(format!(
-                    "connection-specific header field present: {:?}",
+                    "connection-specific header field present: '{}'",
                     show(name)
                 )));
             }

@@ -36,6 +36,18 @@ pub enum ConnectionState {
     Closed,
 }
 
+impl ConnectionState {
+    /// The state's name (`"ClientOpen"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            ConnectionState::Idle => "Idle",
+            ConnectionState::ClientOpen => "ClientOpen",
+            ConnectionState::ServerOpen => "ServerOpen",
+            ConnectionState::Closed => "Closed",
+        }
+    }
+}
+
 /// What happened, from the connection machine's point of view.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[allow(missing_docs)]

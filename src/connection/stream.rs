@@ -78,6 +78,19 @@ impl StreamState {
         )
     }
 
+    /// The state's name (`"HalfClosedLocal"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            StreamState::Idle => "Idle",
+            StreamState::ReservedRemote => "ReservedRemote",
+            StreamState::ReservedLocal => "ReservedLocal",
+            StreamState::Open => "Open",
+            StreamState::HalfClosedRemote => "HalfClosedRemote",
+            StreamState::HalfClosedLocal => "HalfClosedLocal",
+            StreamState::Closed => "Closed",
+        }
+    }
+
     /// Every state, for exhaustive tests.
     pub const ALL: [StreamState; 7] = [
         StreamState::Idle,

@@ -2,9 +2,9 @@
 
 use bytes::Bytes;
 use serde::ser::{Serialize, SerializeSeq, SerializeTuple, Serializer};
-use serde::Deserialize;
+use wasm_bindgen::JsValue;
 
-use crate::config::{H2Configuration, Limits};
+use crate::config::H2Configuration;
 use crate::error::{ErrorKind, H2Error};
 use crate::events::*;
 use crate::header::HeaderField;
@@ -349,86 +349,99 @@ impl From<&H2Error> for JsError {
     }
 }
 
-/// The configuration object the JS layer passes (camelCase; every field optional).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub(super) struct JsConfig {
-    client_side: Option<bool>,
-    validate_outbound_headers: Option<bool>,
-    normalize_outbound_headers: Option<bool>,
-    split_outbound_cookies: Option<bool>,
-    validate_inbound_headers: Option<bool>,
-    normalize_inbound_headers: Option<bool>,
-    enable_push: Option<bool>,
-    enable_connect_protocol: Option<bool>,
-    strict_rfc: Option<bool>,
-    frame_trace: Option<bool>,
-    pub(super) raw_headers: Option<bool>,
-    pub(super) logger: Option<bool>,
-    limits: Option<JsLimits>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsLimits {
-    max_concurrent_streams: Option<u32>,
-    max_header_list_size: Option<u32>,
-    initial_window_size: Option<u32>,
-    max_inbound_frame_size: Option<u32>,
-    header_table_size: Option<u32>,
-    max_encoder_table_size: Option<u32>,
-    max_closed_streams: Option<u32>,
-    max_header_block_frames: Option<u32>,
-    max_header_block_size: Option<u32>,
-    max_queued_control_frames: Option<u32>,
-    max_trace_entries: Option<u32>,
-}
-
 fn us(v: u32) -> usize {
     usize::try_from(v).unwrap_or(usize::MAX)
 }
 
+/// Reads an optional boolean property; anything but a boolean or `undefined` is an error.
+fn flag(obj: &JsValue, key: &str) -> Result<Option<bool>, String> {
+    let v = js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|_| format!("cannot read {key}"))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_bool().map(Some).ok_or_else(|| format!("{key} must be a boolean"))
+}
+
+/// Reads an optional unsigned 32-bit integer property.
+fn number(obj: &JsValue, key: &str) -> Result<Option<u32>, String> {
+    let v = js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|_| format!("cannot read {key}"))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(Some(n as u32)),
+        _ => Err(format!("{key} must be an integer in 0..2^32-1")),
+    }
+}
+
+/// The configuration object the JS layer passes (camelCase; every field optional).
+#[derive(Default)]
+pub(super) struct JsConfig {
+    pub(super) config: H2Configuration,
+    pub(super) raw_headers: bool,
+    pub(super) logger: bool,
+}
+
 impl JsConfig {
-    /// The engine configuration, defaults filled in.
-    pub(super) fn to_config(&self) -> H2Configuration {
-        let client_side = self.client_side.unwrap_or(true);
-        let d = Limits::default();
-        let l = self.limits.as_ref();
-        let pick = |f: fn(&JsLimits) -> Option<u32>| l.and_then(f);
-        H2Configuration {
-            client_side,
-            validate_outbound_headers: self.validate_outbound_headers.unwrap_or(true),
-            normalize_outbound_headers: self.normalize_outbound_headers.unwrap_or(true),
-            split_outbound_cookies: self.split_outbound_cookies.unwrap_or(false),
-            validate_inbound_headers: self.validate_inbound_headers.unwrap_or(true),
-            normalize_inbound_headers: self.normalize_inbound_headers.unwrap_or(true),
-            enable_push: self.enable_push,
-            enable_connect_protocol: self.enable_connect_protocol.unwrap_or(false),
-            strict_rfc: self.strict_rfc.unwrap_or(false),
-            frame_trace: self.frame_trace.unwrap_or(false),
-            logger: None,
-            limits: Limits {
-                max_concurrent_streams: pick(|l| l.max_concurrent_streams)
-                    .unwrap_or(d.max_concurrent_streams),
-                max_header_list_size: pick(|l| l.max_header_list_size)
-                    .unwrap_or(d.max_header_list_size),
-                initial_window_size: pick(|l| l.initial_window_size)
-                    .unwrap_or(d.initial_window_size),
-                max_inbound_frame_size: pick(|l| l.max_inbound_frame_size)
-                    .unwrap_or(d.max_inbound_frame_size),
-                header_table_size: pick(|l| l.header_table_size).unwrap_or(d.header_table_size),
-                max_encoder_table_size: pick(|l| l.max_encoder_table_size)
-                    .unwrap_or(d.max_encoder_table_size),
-                max_closed_streams: pick(|l| l.max_closed_streams).map_or(d.max_closed_streams, us),
-                max_header_block_frames: pick(|l| l.max_header_block_frames)
-                    .map_or(d.max_header_block_frames, us),
-                max_header_block_size: pick(|l| l.max_header_block_size)
-                    .map_or(d.max_header_block_size, us),
-                max_queued_control_frames: pick(|l| l.max_queued_control_frames)
-                    .map_or(d.max_queued_control_frames, us),
-                max_trace_entries: pick(|l| l.max_trace_entries).map_or(d.max_trace_entries, us),
-            },
+    /// Reads `{ clientSide, validateOutboundHeaders, ..., limits: { maxConcurrentStreams, ... } }`.
+    pub(super) fn read(obj: &JsValue) -> Result<JsConfig, String> {
+        if obj.is_undefined() || obj.is_null() {
+            return Ok(JsConfig::default());
         }
+        let client_side = flag(obj, "clientSide")?.unwrap_or(true);
+        let mut c = if client_side { H2Configuration::client() } else { H2Configuration::server() };
+        let set = |target: &mut bool, key: &str| -> Result<(), String> {
+            if let Some(v) = flag(obj, key)? {
+                *target = v;
+            }
+            Ok(())
+        };
+        set(&mut c.validate_outbound_headers, "validateOutboundHeaders")?;
+        set(&mut c.normalize_outbound_headers, "normalizeOutboundHeaders")?;
+        set(&mut c.split_outbound_cookies, "splitOutboundCookies")?;
+        set(&mut c.validate_inbound_headers, "validateInboundHeaders")?;
+        set(&mut c.normalize_inbound_headers, "normalizeInboundHeaders")?;
+        set(&mut c.enable_connect_protocol, "enableConnectProtocol")?;
+        set(&mut c.strict_rfc, "strictRfc")?;
+        set(&mut c.frame_trace, "frameTrace")?;
+        c.enable_push = flag(obj, "enablePush")?;
+        let limits =
+            js_sys::Reflect::get(obj, &JsValue::from_str("limits")).unwrap_or(JsValue::UNDEFINED);
+        if !limits.is_undefined() && !limits.is_null() {
+            let l = &mut c.limits;
+            let u32s: [(&str, &mut u32); 6] = [
+                ("maxConcurrentStreams", &mut l.max_concurrent_streams),
+                ("maxHeaderListSize", &mut l.max_header_list_size),
+                ("initialWindowSize", &mut l.initial_window_size),
+                ("maxInboundFrameSize", &mut l.max_inbound_frame_size),
+                ("headerTableSize", &mut l.header_table_size),
+                ("maxEncoderTableSize", &mut l.max_encoder_table_size),
+            ];
+            for (key, target) in u32s {
+                if let Some(v) = number(&limits, key)? {
+                    *target = v;
+                }
+            }
+            let sizes: [(&str, &mut usize); 5] = [
+                ("maxClosedStreams", &mut l.max_closed_streams),
+                ("maxHeaderBlockFrames", &mut l.max_header_block_frames),
+                ("maxHeaderBlockSize", &mut l.max_header_block_size),
+                ("maxQueuedControlFrames", &mut l.max_queued_control_frames),
+                ("maxTraceEntries", &mut l.max_trace_entries),
+            ];
+            for (key, target) in sizes {
+                if let Some(v) = number(&limits, key)? {
+                    *target = us(v);
+                }
+            }
+        }
+        Ok(JsConfig {
+            config: c,
+            raw_headers: flag(obj, "rawHeaders")?.unwrap_or(false),
+            logger: flag(obj, "logger")?.unwrap_or(false),
+        })
     }
 }
 

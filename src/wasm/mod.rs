@@ -95,14 +95,10 @@ impl RawConnection {
     /// default client.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<RawConnection, JsValue> {
-        let js: JsConfig = if config.is_undefined() || config.is_null() {
-            JsConfig::default()
-        } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| usage(format!("invalid configuration: {e}")))?
-        };
-        let mut cfg = js.to_config();
-        let log = js.logger.unwrap_or(false).then(|| Arc::new(Mutex::new(Vec::new())));
+        let js =
+            JsConfig::read(&config).map_err(|e| usage(format!("invalid configuration: {e}")))?;
+        let mut cfg = js.config;
+        let log = js.logger.then(|| Arc::new(Mutex::new(Vec::new())));
         if let Some(sink) = &log {
             let sink = Arc::clone(sink);
             cfg.logger = Some(Arc::new(move |line: &str| {
@@ -111,11 +107,7 @@ impl RawConnection {
                 }
             }));
         }
-        Ok(RawConnection {
-            inner: H2Connection::new(cfg),
-            raw_headers: js.raw_headers.unwrap_or(false),
-            log,
-        })
+        Ok(RawConnection { inner: H2Connection::new(cfg), raw_headers: js.raw_headers, log })
     }
 
     /// Debug messages logged since the last call (only with `logger: true`).
@@ -378,13 +370,13 @@ impl RawConnection {
 
     /// The connection state machine's state name.
     pub fn state(&self) -> String {
-        format!("{:?}", self.inner.state())
+        self.inner.state().name().to_owned()
     }
 
     /// A stream's state name, or `undefined` if idle or forgotten.
     #[wasm_bindgen(js_name = streamState)]
     pub fn stream_state(&self, stream_id: u32) -> Option<String> {
-        self.inner.stream_state(stream_id).map(|s| format!("{s:?}"))
+        self.inner.stream_state(stream_id).map(|s| s.name().to_owned())
     }
 
     /// Current local settings as `[id, value, id, value, ...]`.
