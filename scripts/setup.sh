@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate pinned in Cargo.toml
-APT_PACKAGES=(chromium chromium-driver nghttp2-client nghttp2-server curl)
+APT_PACKAGES=(chromium chromium-driver nghttp2-client nghttp2-server curl python3-pip)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() {
@@ -79,6 +79,17 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want_stamp" ]]; then
   npm install --no-audit --no-fund --loglevel=error
   # npm install may rewrite the lockfile; stamp what is there now.
   cat package.json package-lock.json | sha256sum | cut -d' ' -f1 >"$stamp"
+fi
+
+# python h2 4.4.1, the reference engine of the differential tests (tests/diff/). Installed
+# into .tmp/pylib so that it never touches the system's Python.
+if ! PYTHONPATH="$root/.tmp/pylib" python3 -c 'import h2, sys; sys.exit(h2.__version__ != "4.4.1")' 2>/dev/null; then
+  command -v python3 >/dev/null || die "python3 not found"
+  say "pip install h2==4.4.1 into .tmp/pylib"
+  mkdir -p .tmp
+  python3 -m pip install --quiet --disable-pip-version-check --target .tmp/pylib h2==4.4.1 ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages --target .tmp/pylib h2==4.4.1 ||
+    die "could not install python h2 4.4.1 (is python3-pip installed?)"
 fi
 
 # The runtimes the tests launch must really run (their binaries come from npm postinstalls).

@@ -121,6 +121,14 @@ step wasm-test-opt-in - check_wasm_test_opt_in || true
 step cargo-test cargo cargo test || true
 step cargo-test-wasm32 cargo cargo test --target wasm32-unknown-unknown || true
 
+# Differential runs against python h2 4.4.1: the scripted cases, then random conversations.
+differential() {
+  cargo build --quiet --release --example h2drive || return 1
+  PYTHONPATH="$root/.tmp/pylib" python3 tests/diff/compare.py --driver target/release/examples/h2drive \
+    tests/diff/cases/*.txt --random 400 --seed "${H2WASM_DIFF_SEED:-1}"
+}
+step differential - differential || true
+
 # --- the npm package
 js_ready=false
 if step build - node scripts/build.mjs; then
