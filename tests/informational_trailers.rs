@@ -406,6 +406,19 @@ fn differing_content_lengths_are_a_connection_error() {
 }
 
 #[test]
+fn content_lengths_beyond_u64_are_compared_exactly() {
+    // §11.1 #85: values too large for 64 bits still conflict when they differ (h2 compares
+    // arbitrary-precision integers); equal ones, leading zeros aside, are accepted.
+    let (mut s, _, r) = post_with_lengths(&["100000000000000000000", "100000000000000000001"]);
+    let Err((e, _)) = r else { panic!("conflicting 21-digit lengths accepted") };
+    assert_eq!(e.type_name(), "ProtocolError");
+    assert_goaway(&mut s, ErrorCode::PROTOCOL_ERROR, 1);
+
+    let (_, _, r) = post_with_lengths(&["100000000000000000000", "0100000000000000000000"]);
+    assert_eq!(names(&r.unwrap()), ["RequestReceived"]);
+}
+
+#[test]
 fn more_data_than_content_length_is_an_invalid_body_length() {
     // §11.1 #86: detected on the frame that goes over, whose events are not delivered; the
     // earlier frame's DataReceived comes back with the error (docs/differences.md #4).
