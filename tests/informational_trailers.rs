@@ -469,6 +469,28 @@ fn end_stream_on_headers_with_a_nonzero_content_length_is_an_invalid_body_length
 }
 
 #[test]
+fn errors_h2_reports_come_before_the_end_stream_length_check() {
+    // §11.1 #86: the END_STREAM-on-HEADERS length check (docs/differences.md #9) only applies
+    // to blocks h2 accepts; a block h2 rejects for another reason gets h2's error. Here the
+    // request also carries a connection-specific field, and in the second case a priority
+    // self-dependency.
+    let mut s = server();
+    let mut request = POST.to_vec();
+    request.extend([("content-length", "5"), ("connection", "close")]);
+    let err = recv_err(&mut s, &FrameFactory::new().headers(1, &request).end_stream().bytes());
+    assert_eq!(err.type_name(), "ProtocolError", "{err:?}");
+    assert_goaway(&mut s, ErrorCode::PROTOCOL_ERROR, 1);
+
+    let mut s = server();
+    let mut request = POST.to_vec();
+    request.push(("content-length", "5"));
+    let input =
+        FrameFactory::new().headers(1, &request).end_stream().priority(1, 16, false).bytes();
+    let err = recv_err(&mut s, &input);
+    assert_eq!(err.type_name(), "ProtocolError", "{err:?}");
+}
+
+#[test]
 fn trailers_ending_a_short_body_are_an_invalid_body_length() {
     // §11.1 #86 — documented difference (docs/differences.md #9): trailers do not reset the
     // expected length (h2 would take content-length 3 from the trailers and check nothing).
