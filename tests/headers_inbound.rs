@@ -7,15 +7,15 @@
 //! PROTOCOL_ERROR whose last stream id includes the new stream (it was created before the
 //! block was validated), and no event.
 
+mod peer_view;
 mod support;
-mod wire;
 
 use h2wasm::events::*;
 use h2wasm::frame::Frame;
 use h2wasm::hpack::{Encoder, Indexing};
 use h2wasm::{ErrorCode, H2Configuration, H2Connection, HeaderField, Setting, SettingCode};
+use peer_view::*;
 use support::*;
-use wire::*;
 
 type Fields = Vec<(&'static [u8], &'static [u8])>;
 

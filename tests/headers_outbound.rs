@@ -6,14 +6,14 @@
 //! What was sent is read by a [`PeerView`], whose single HPACK decoder follows the whole
 //! output, so every block is also checked to decode correctly at the peer.
 
+mod peer_view;
 mod support;
-mod wire;
 
 use bytes::Bytes;
 use h2wasm::frame::{flags, kind, Frame, PrioritySpec};
 use h2wasm::{ErrorCode, H2Configuration, H2Connection, HeaderField, PriorityArgs};
+use peer_view::*;
 use support::*;
-use wire::*;
 
 fn fields(pairs: &[(&[u8], &[u8])]) -> Vec<HeaderField> {
     pairs.iter().map(|(n, v)| HeaderField::copy_from(n, v)).collect()

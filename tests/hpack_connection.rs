@@ -2,14 +2,14 @@
 //! updates beyond our limit, and the compression context kept across reset streams
 //! (h2-behaviour §4, §6.3, §7.1; §11.1 scenarios 74–77).
 
+mod peer_view;
 mod support;
-mod wire;
 
 use h2wasm::events::*;
 use h2wasm::frame::Frame;
 use h2wasm::{ErrorCode, H2Configuration, H2Connection};
+use peer_view::*;
 use support::*;
-use wire::*;
 
 /// Header blocks no HPACK decoder may accept, each with what is wrong with it.
 const BAD_BLOCKS: [(&str, &[u8]); 9] = [

@@ -1,16 +1,16 @@
 //! Informational (1xx) responses, trailers, content-length and HEAD
 //! (h2-behaviour §6.2, §7.1; §11.1 scenarios 78–87).
 
+mod peer_view;
 mod support;
-mod wire;
 
 use bytes::Bytes;
 use h2wasm::connection::StreamState;
 use h2wasm::events::*;
 use h2wasm::frame::Frame;
 use h2wasm::{ErrorCode, ErrorKind, H2Connection, H2Error};
+use peer_view::*;
 use support::*;
-use wire::*;
 
 const POST: &[(&str, &str)] =
     &[(":method", "POST"), (":path", "/"), (":scheme", "https"), (":authority", "example.com")];

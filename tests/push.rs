@@ -3,16 +3,16 @@
 //! reason a received PUSH_PROMISE is refused (h2-behaviour §1 `push_stream`, §6.2, §6.3;
 //! §11.1 scenarios 121–128).
 
+mod peer_view;
 mod support;
-mod wire;
 
 use bytes::Bytes;
 use h2wasm::connection::StreamState;
 use h2wasm::events::*;
 use h2wasm::frame::{flags, kind, Frame};
 use h2wasm::{ErrorCode, ErrorKind, H2Configuration, H2Connection, Setting, SettingCode};
+use peer_view::*;
 use support::*;
-use wire::*;
 
 /// The promised request.
 const PUSHED: &[(&str, &str)] = &[
