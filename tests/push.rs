@@ -228,6 +228,17 @@ fn push_with_a_bad_promised_stream_id_is_refused() {
 }
 
 #[test]
+fn push_with_a_promised_id_above_2_31_is_refused() {
+    // §11.1 #122 — documented difference (docs/differences.md #13): h2 accepts any id and
+    // masks it on the wire; h2wasm refuses ids above 2³¹−1 before creating anything.
+    let mut s = server_with_get();
+    let err = s.push_stream(1, 1 << 31, hdrs(PUSHED)).unwrap_err();
+    assert_eq!(err.type_name(), "ProtocolError");
+    assert_eq!(s.outbound_buffered(), 0);
+    assert_eq!(s.get_next_available_stream_id().unwrap(), 2);
+}
+
+#[test]
 fn pushed_streams_do_not_count_against_the_peer_concurrency_limit() {
     // Pushes are never checked against the client's SETTINGS_MAX_CONCURRENT_STREAMS, even once
     // answered (h2 behaviour).
@@ -273,6 +284,19 @@ fn client_receives_a_push_promise_and_then_the_pushed_response() {
     assert_eq!(names(&events), ["DataReceived", "StreamEnded"]);
     assert_eq!(c.stream_state(2), Some(StreamState::Closed));
     assert_eq!(c.highest_inbound_stream_id(), 2);
+}
+
+#[test]
+fn the_reserved_bit_of_a_promised_stream_id_is_ignored() {
+    // §11.1 #123 — documented difference (docs/differences.md #14): the promised id
+    // 0x8000_0002 is stream 2 (h2 takes it as 2,147,483,650).
+    let (mut c, mut ff) = client_with_get();
+    let mut payload = 0x8000_0002u32.to_be_bytes().to_vec();
+    payload.extend(ff.block(PUSHED));
+    let events = recv_ok(&mut c, &ff.raw(kind::PUSH_PROMISE, flags::END_HEADERS, 1, &payload));
+    assert_eq!(events, vec![pushed_event(1, 2)]);
+    assert_eq!(c.stream_state(2), Some(StreamState::ReservedRemote));
+    assert_eq!(names(&recv_ok(&mut c, &ff.headers(2, RESPONSE).bytes())), ["ResponseReceived"]);
 }
 
 #[test]
