@@ -453,6 +453,21 @@ fn split_outbound_cookies_sends_each_crumb_as_its_own_field() {
 }
 
 #[test]
+fn split_outbound_cookies_needs_normalisation() {
+    // §11.1 #69: the split is a normalisation step; with normalisation off it does nothing.
+    let config = H2Configuration {
+        split_outbound_cookies: true,
+        normalize_outbound_headers: false,
+        ..client_config()
+    };
+    let mut c = client_with(config);
+    let mut view = PeerView::new();
+    let block = send_request(&mut c, &mut view, request_plus(&[("cookie", "a=1; b=2")]));
+    assert_eq!(block.pairs().last().unwrap(), &("cookie".to_string(), "a=1; b=2".to_string()));
+    assert_eq!(block.fields.len(), 5);
+}
+
+#[test]
 fn cookies_are_not_split_by_default() {
     // §11.1 #69
     let mut c = client();
