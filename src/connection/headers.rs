@@ -66,24 +66,34 @@ pub(super) fn first_value<'a>(headers: &'a [HeaderField], name: &[u8]) -> Option
 }
 
 /// Parses every `content-length` field: each must be ASCII digits (RFC 9110 §8.6) and all
-/// must agree. Values beyond `u64` saturate.
+/// must agree. Agreement is decided on the digits without leading zeros, so values too large
+/// for `u64` are compared exactly (as h2 does with Python integers); the returned length
+/// saturates.
 pub(super) fn content_length(headers: &[HeaderField]) -> H2Result<Option<u64>> {
-    let mut found: Option<u64> = None;
+    let mut found: Option<(&[u8], u64)> = None;
     for h in headers.iter().filter(|h| h.name.as_ref() == b"content-length") {
         if h.value.is_empty() || !h.value.iter().all(u8::is_ascii_digit) {
             return Err(err(format!("invalid content-length header: '{}'", show(&h.value))));
         }
-        let n = h.value.iter().fold(0u64, |acc, d| {
+        let start = h.value.iter().position(|&d| d != b'0').unwrap_or(h.value.len());
+        let digits = h.value.get(start..).unwrap_or(&[]);
+        let n = digits.iter().fold(0u64, |acc, d| {
             acc.saturating_mul(10).saturating_add(u64::from(d.saturating_sub(b'0')))
         });
         match found {
-            Some(prev) if prev != n => {
-                return Err(err(format!("conflicting content-length headers: {prev} and {n}")));
+            Some((prev, _)) if prev != digits => {
+                let show_num = |d: &[u8]| if d.is_empty() { "0".to_owned() } else { show(d) };
+                return Err(err(format!(
+                    "conflicting content-length headers: {} and {}",
+                    show_num(prev),
+                    show_num(digits)
+                )));
             }
-            _ => found = Some(n),
+            Some(_) => {}
+            None => found = Some((digits, n)),
         }
     }
-    Ok(found)
+    Ok(found.map(|(_, n)| n))
 }
 
 /// Inbound normalisation: every `cookie` field is removed from its place and the values are

@@ -451,7 +451,7 @@ impl H2Connection {
         } else {
             None
         };
-        self.track_content_length(id, &fields, outcome, h.end_stream)?;
+        self.track_content_length(id, &fields, outcome)?;
         if outcome == Outcome::TrailersReceived && !h.end_stream {
             return Err(Stop::Conn(H2Error::protocol("trailers must have END_STREAM set")));
         }
@@ -468,6 +468,8 @@ impl H2Connection {
             }
             None => None,
         };
+        // Last, so that any error h2 raises for this block comes first.
+        self.check_length_at_end_stream(id, outcome, h.end_stream)?;
         let event = match outcome {
             Outcome::RequestReceived => Event::RequestReceived(RequestReceived {
                 stream_id: id,
@@ -505,14 +507,12 @@ impl H2Connection {
 
     /// content-length (RFC 9113 §8.1.1): parsed from the request or response block (and
     /// checked, not applied, on 1xx and trailers, as h2 parses every block); forced to 0 for
-    /// the response to our HEAD and for 204/304 responses; checked against the received
-    /// DATA when END_STREAM arrives on the header block itself.
+    /// the response to our HEAD and for 204/304 responses.
     fn track_content_length(
         &mut self,
         id: u32,
         fields: &[HeaderField],
         outcome: Outcome,
-        end_stream: bool,
     ) -> Handled {
         let Some(stream) = self.streams.get_mut(id) else { return Ok(()) };
         if stream.sent_head_request {
@@ -528,6 +528,19 @@ impl H2Connection {
                 stream.expected_length = if no_content { Some(0) } else { parsed };
             }
         }
+        Ok(())
+    }
+
+    /// When END_STREAM arrives on a header block, the DATA received must match the
+    /// content-length (h2 checks only on DATA frames). Done after every check h2 makes on the
+    /// block, so it only rejects blocks h2 would accept.
+    fn check_length_at_end_stream(
+        &mut self,
+        id: u32,
+        outcome: Outcome,
+        end_stream: bool,
+    ) -> Handled {
+        let Some(stream) = self.streams.get(id) else { return Ok(()) };
         if end_stream
             && matches!(
                 outcome,
