@@ -7,6 +7,8 @@
 //! PROTOCOL_ERROR whose last stream id includes the new stream (it was created before the
 //! block was validated), and no event.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod peer_view;
 mod support;
 

@@ -6,6 +6,8 @@
 //! What was sent is read by a [`PeerView`], whose single HPACK decoder follows the whole
 //! output, so every block is also checked to decode correctly at the peer.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod peer_view;
 mod support;
 

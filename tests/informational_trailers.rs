@@ -1,6 +1,8 @@
 //! Informational (1xx) responses, trailers, content-length and HEAD
 //! (h2-behaviour §6.2, §7.1; §11.1 scenarios 78–87).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod peer_view;
 mod support;
 

@@ -3,6 +3,8 @@
 //! reason a received PUSH_PROMISE is refused (h2-behaviour §1 `push_stream`, §6.2, §6.3;
 //! §11.1 scenarios 121–128).
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 mod peer_view;
 mod support;
 
