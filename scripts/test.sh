@@ -125,7 +125,7 @@ step cargo-test-wasm32 cargo cargo test --target wasm32-unknown-unknown || true
 differential() {
   cargo build --quiet --release --example h2drive || return 1
   PYTHONPATH="$root/.tmp/pylib" python3 tests/diff/compare.py --driver target/release/examples/h2drive \
-    tests/diff/cases/*.txt --random 400 --seed "${H2WASM_DIFF_SEED:-1}"
+    tests/diff/cases/*.txt --random 200 --rich 300 --seed "${H2WASM_DIFF_SEED:-1}"
 }
 step differential - differential || true
 

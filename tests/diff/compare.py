@@ -114,6 +114,12 @@ def compare(role, config, lines, driver):
     ref = run_driver([sys.executable, PY_DRIVER] + args, lines)
     a = [normalise(o) for o in drop_events_before_errors(ours)]
     b = [normalise(o) for o in ref]
+    # After h2 corrupts its own HPACK state (a refused block half-encoded, documented
+    # difference #7) its header blocks are garbage; compare only up to that point.
+    desync = next((i for i, o in enumerate(b) if o.get("note") == "h2-encoder-desync"), None)
+    if desync is not None:
+        b = b[:desync]
+        a = a[:desync]
     if len(a) == len(b) and all(same(x, y) for x, y in zip(a, b)):
         return None
     for i, (x, y) in enumerate(zip(a, b)):

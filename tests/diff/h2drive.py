@@ -342,6 +342,7 @@ def main():
             except Exception as e:  # noqa: BLE001
                 emit(error_json(e))
         else:
+            table_before = list(c.encoder.header_table.dynamic_entries)
             try:
                 r = run(c, json.loads(line))
                 if isinstance(r, tuple) and r and r[0] == "result":
@@ -353,6 +354,10 @@ def main():
                     emit(error_json(e))
             except Exception as e:  # noqa: BLE001
                 emit(error_json(e))
+                if list(c.encoder.header_table.dynamic_entries) != table_before:
+                    # h2 encoded part of a block it then refused to send: its HPACK encoder
+                    # and its peer's decoder now disagree (documented difference #7).
+                    emit({"note": "h2-encoder-desync"})
         if not a.manual_send:
             data = c.data_to_send()
             emit({"send": data.hex(), "frames": reader.read(data)})
