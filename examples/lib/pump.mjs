@@ -101,8 +101,8 @@ export function pump(socket, conn, { onEvents = () => {}, onWrite = () => {} } =
 
   const end = () => {
     if (ending) return;
-    flush();
     ending = true;
+    flush();
     socket.end();
   };
 
