@@ -148,6 +148,17 @@ describe('streams', () => {
     assert.equal(ofType(events, 'StreamEnded').length, 4);
   });
 
+  test('a header list larger than a frame goes out as HEADERS and CONTINUATION frames and arrives whole', () => {
+    const pair = Pair.open(h2);
+    const big = 'v'.repeat(40_000);
+    pair.client.sendHeaders(1, request('/', 'GET', [['x-big', big]]), true);
+    const bytes = pair.client.dataToSend();
+    const frames = F.parseFrames(bytes);
+    assert.deepEqual(frames.map((f) => f.type), [F.Type.HEADERS, F.Type.CONTINUATION, F.Type.CONTINUATION]);
+    const [req] = pair.server.receiveData(bytes);
+    assert.deepEqual(req.headers[4], ['x-big', big]);
+  });
+
   test('sendHeaders with priority options sets the PRIORITY flag (weight, dependency, exclusive)', () => {
     const pair = Pair.open(h2);
     pair.client.sendHeaders(1, request(), { endStream: true });
