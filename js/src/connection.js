@@ -154,6 +154,13 @@ function id(value, what = 'streamId') {
   return v;
 }
 
+function octet(value, what) {
+  if (!Number.isInteger(value) || value < 0 || value > 0xff) {
+    throw new InvalidInputError(`${what} must be an integer in 0..255`);
+  }
+  return value;
+}
+
 function isOptions(value) {
   return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer);
 }
@@ -458,7 +465,8 @@ export class H2Connection {
   /** Sends an extension frame of a type above 0x9. */
   sendExtensionFrame(type, flags, streamId, payload) {
     const bytes = payload === undefined ? new Uint8Array(0) : dataOf(payload, 'payload');
-    this.#do(() => this.#live.sendExtensionFrame(id(type, 'type'), id(flags, 'flags'), id(streamId), bytes));
+    // Checked here: the binding takes octets, and would silently keep the low 8 bits.
+    this.#do(() => this.#live.sendExtensionFrame(octet(type, 'type'), octet(flags, 'flags'), id(streamId), bytes));
   }
 
   /** The frames recorded since the last call (with `frameTrace: true`). */

@@ -319,6 +319,10 @@ describe('argument checks throw InvalidInputError', () => {
     ['a negative acknowledged size', (c) => c.acknowledgeReceivedData(-1, 1)],
     ['a negative dataToSend amount', (c) => c.dataToSend(-1)],
     ['a negative error code', (c) => c.closeConnection(-1)],
+    // Not truncated to 0x00 (DATA) or 0xf0: refused.
+    ['an extension frame type above 0xFF', (c) => c.sendExtensionFrame(0x100, 0, 1, 'x')],
+    ['an extension frame type of 0x1F0', (c) => c.sendExtensionFrame(0x1f0, 0, 1, 'x')],
+    ['extension frame flags above 0xFF', (c) => c.sendExtensionFrame(0xf0, 0x1ff, 1, 'x')],
   ];
   for (const [what, call] of cases) {
     test(what, () => {
