@@ -220,11 +220,14 @@ describe('streams', () => {
     pair.toServer();
     pair.server.pushStream(1, 2, request('/style.css'));
     assert.equal(pair.server.streamState(2), 'ReservedLocal');
-    pair.server.sendHeaders(2, RESPONSE, true);
+    assert.equal(ofType(pair.toClient(), 'PushedStreamReceived').length, 1);
+    assert.equal(pair.client.streamState(2), 'ReservedRemote');
+    pair.server.pushStream(1, 4, request('/script.js'));
+    pair.server.sendHeaders(4, RESPONSE, true);
     const events = pair.toClient();
     assert.deepEqual(events.map((e) => e.type), ['PushedStreamReceived', 'ResponseReceived', 'StreamEnded']);
-    assert.deepEqual([events[0].pushedStreamId, events[0].parentStreamId], [2, 1]);
-    assert.equal(pair.server.highestOutboundStreamId, 2);
+    assert.deepEqual([events[0].pushedStreamId, events[0].parentStreamId], [4, 1]);
+    assert.equal(pair.server.highestOutboundStreamId, 4);
   });
 
   test('resetStream sends RST_STREAM, NO_ERROR by default', () => {
@@ -486,6 +489,19 @@ describe('flow control', () => {
     assert.equal(pair.client.outboundFlowControlWindow, 64_535);
     assert.equal(pair.server.remoteFlowControlWindow(1), 64_535);
     assert.equal(pair.server.inboundFlowControlWindow, 64_535);
+  });
+
+  test('localFlowControlWindow goes negative when the peer shrinks INITIAL_WINDOW_SIZE below what is in flight', () => {
+    const pair = withOpenStream();
+    pair.client.sendData(1, new Uint8Array(1000));
+    pair.toServer();
+    pair.server.updateSettings({ [SettingCodes.INITIAL_WINDOW_SIZE]: 0 });
+    pair.toClient();
+    assert.equal(pair.client.localFlowControlWindow(1), -1000);
+    assert.throws(() => pair.client.sendData(1, 'x'), h2.FlowControlError);
+    // Sending nothing is still allowed.
+    pair.client.endStream(1);
+    assert.equal(pair.client.streamState(1), 'HalfClosedLocal');
   });
 
   test('incrementFlowControlWindow opens the connection window or a stream window (number or { streamId })', () => {
