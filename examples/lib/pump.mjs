@@ -32,16 +32,24 @@ export class Outbox {
     return n;
   }
 
-  /** Forgets a stream's queued body (after the stream was reset). */
+  /** Forgets a stream's queued body. */
   drop(streamId) {
     this.#queue.delete(streamId);
   }
 
-  /** Hands the engine as much as the windows allow; returns the octets handed over. */
+  /**
+   * Hands the engine as much as the windows allow; returns the octets handed over. Bodies
+   * of streams that can no longer send (reset, say) are dropped.
+   */
   flush() {
     let sent = 0;
+    const conn = this.#conn;
     for (const [streamId, item] of this.#queue) {
-      const conn = this.#conn;
+      const state = conn.streamState(streamId);
+      if (state !== 'Open' && state !== 'HalfClosedRemote') {
+        this.#queue.delete(streamId);
+        continue;
+      }
       let room = conn.localFlowControlWindow(streamId);
       while (item.offset < item.data.length && room > 0) {
         const n = Math.min(room, item.data.length - item.offset);
