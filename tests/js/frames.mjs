@@ -60,7 +60,7 @@ export function frame(type, flags, streamId, payload = new Uint8Array(0), length
   return concat(header, octets(payload));
 }
 
-/** An HPACK integer with an `prefixBits`-bit prefix, the first octet carrying `firstBits`. */
+/** An HPACK integer with a `prefixBits`-bit prefix, the first octet carrying `firstBits`. */
 function hpackInt(value, prefixBits, firstBits) {
   const max = (1 << prefixBits) - 1;
   if (value < max) return [firstBits | value];
