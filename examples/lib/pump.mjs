@@ -93,7 +93,7 @@ export function pump(socket, conn, { onEvents = () => {}, onWrite = () => {} } =
   let ending = false;
 
   const flush = () => {
-    outbox.flush();
+    if (conn.state !== 'Closed') outbox.flush(); // after GOAWAY only GOAWAY may go out
     const bytes = conn.dataToSend();
     if (bytes.length > 0 && !socket.destroyed) {
       socket.write(bytes);
