@@ -101,11 +101,45 @@ install_consumer() {
   version="$(node -p 'require("./package.json").version')" || return 1
   tarball="$root/.tmp/h2wasm-$version.tgz"
   [[ -f $tarball ]] || { echo "no $tarball" >&2; return 1; }
-  rm -rf "$consumer" && mkdir -p "$consumer/tests" || return 1
+  rm -rf "$consumer" && mkdir -p "$consumer/tests/js" "$consumer/examples/lib" || return 1
   echo '{ "name": "h2wasm-consumer", "private": true, "type": "module" }' >"$consumer/package.json"
   (cd "$consumer" && npm install --no-audit --no-fund --no-package-lock --loglevel=error "$tarball") || return 1
-  cp tests/js/* "$consumer/tests/" || return 1
+  # The same layout as the repository, so that the tests' relative imports hold in both.
+  cp tests/js/* "$consumer/tests/js/" || return 1
+  cp examples/lib/* "$consumer/examples/lib/" || return 1
   echo "installed $(basename "$tarball") into $consumer"
+}
+
+# The test files each runtime runs, listed explicitly (Node 20's --test takes no globs).
+node_tests=(
+  tests/js/smoke.test.mjs
+  tests/js/package.test.mjs
+  tests/js/connection_methods.test.mjs
+  tests/js/connection_events.test.mjs
+  tests/js/connection_errors.test.mjs
+  tests/js/connection_config.test.mjs
+  tests/js/connection_bytestrings.test.mjs
+  tests/js/connection_pair.test.mjs
+)
+node_interop_tests=(tests/js/interop_node_http2.test.mjs)
+deno_tests=(tests/js/smoke.test.mjs)
+bun_tests=(./tests/js/smoke.test.mjs)
+workerd_tests=(tests/js/workerd.test.mjs)
+chromium_tests=(tests/js/chromium.test.mjs)
+
+# Every tests/js/*.test.mjs must be in one of the lists above, or it would never run.
+check_test_files_listed() {
+  local listed=" ${node_tests[*]} ${node_interop_tests[*]} ${deno_tests[*]} ${bun_tests[*]#./} ${workerd_tests[*]} ${chromium_tests[*]} "
+  local missing=() f
+  for f in tests/js/*.test.mjs; do
+    [[ $listed == *" $f "* ]] || missing+=("$f")
+  done
+  if ((${#missing[@]} > 0)); then
+    printf 'These test files are in no runtime step of scripts/test.sh:\n' >&2
+    printf '  %s\n' "${missing[@]}" >&2
+    return 1
+  fi
+  echo "every tests/js/*.test.mjs runs in a step"
 }
 
 pack() {
@@ -118,6 +152,7 @@ step fmt - cargo fmt --check || true
 step clippy - cargo clippy --all-targets -- -D warnings || true
 step clippy-wasm32 - cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings || true
 step wasm-test-opt-in - check_wasm_test_opt_in || true
+step js-tests-listed - check_test_files_listed || true
 step cargo-test cargo cargo test || true
 step cargo-test-wasm32 cargo cargo test --target wasm32-unknown-unknown || true
 
@@ -147,14 +182,15 @@ fi
 
 if $js_ready; then
   cd "$consumer"
-  step node node node --test --test-reporter=spec tests/smoke.test.mjs tests/package.test.mjs || true
-  step deno deno "$bin/deno" test --no-check --allow-read tests/smoke.test.mjs || true
-  step bun bun "$bin/bun" test ./tests/smoke.test.mjs || true
-  step workerd node node --test --test-reporter=spec tests/workerd.test.mjs || true
-  step chromium node node --test --test-reporter=spec tests/chromium.test.mjs || true
+  step node node node --test --test-reporter=spec "${node_tests[@]}" || true
+  step node-interop node node --test --test-reporter=spec "${node_interop_tests[@]}" || true
+  step deno deno "$bin/deno" test --no-check --allow-read "${deno_tests[@]}" || true
+  step bun bun "$bin/bun" test "${bun_tests[@]}" || true
+  step workerd node node --test --test-reporter=spec "${workerd_tests[@]}" || true
+  step chromium node node --test --test-reporter=spec "${chromium_tests[@]}" || true
   cd "$root"
 else
-  for name in node deno bun workerd chromium; do skip "$name" "$skip_reason"; done
+  for name in node node-interop deno bun workerd chromium; do skip "$name" "$skip_reason"; done
 fi
 
 # --- summary

@@ -66,13 +66,19 @@ export class H2Configuration {
       } else if (key === 'logger') {
         if (typeof value !== 'function') throw new InvalidInputError('logger must be a function');
       } else if (key === 'limits') {
-        for (const [name, limit] of Object.entries(value ?? {})) {
+        if (value === null || typeof value !== 'object') {
+          throw new InvalidInputError(`configuration option limits must be an object, got ${value}`);
+        }
+        const limits = {};
+        for (const [name, limit] of Object.entries(value)) {
           if (!LIMITS.includes(name)) throw new InvalidInputError(`unknown limit ${name}`);
+          if (limit === undefined) continue; // unset, like an undefined option
           if (!Number.isInteger(limit) || limit < 0 || limit > 0xffffffff) {
             throw new InvalidInputError(`limit ${name} must be an integer in 0..2^32-1`);
           }
+          limits[name] = limit;
         }
-        this.limits = { ...value };
+        this.limits = limits;
         continue;
       } else {
         throw new InvalidInputError(`unknown configuration option ${key}`);
@@ -148,6 +154,13 @@ function id(value, what = 'streamId') {
   return v;
 }
 
+function octet(value, what) {
+  if (!Number.isInteger(value) || value < 0 || value > 0xff) {
+    throw new InvalidInputError(`${what} must be an integer in 0..255`);
+  }
+  return value;
+}
+
 function isOptions(value) {
   return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer);
 }
@@ -172,13 +185,19 @@ export class H2Connection {
     this.#raw = call(() => new RawConnection(this.#config.toBinding()));
   }
 
+  /** The engine, or a clear error once `free()` was called. */
+  get #live() {
+    if (this.#raw === undefined) throw new Error('h2wasm: this H2Connection was freed; create a new one');
+    return this.#raw;
+  }
+
   /** The configuration. */
   get config() {
     return this.#config;
   }
 
   #flushLog() {
-    if (this.#config.logger) {
+    if (this.#config.logger && this.#raw !== undefined) {
       for (const line of this.#raw.takeLog()) this.#config.logger(line);
     }
   }
@@ -193,7 +212,7 @@ export class H2Connection {
 
   /** Queues the preface (client) and the initial SETTINGS. Both roles call it first. */
   initiateConnection() {
-    this.#do(() => this.#raw.initiateConnection());
+    this.#do(() => this.#live.initiateConnection());
   }
 
   /**
@@ -202,12 +221,12 @@ export class H2Connection {
    */
   initiateUpgradeConnection(settingsHeader) {
     const header = settingsHeader === undefined || settingsHeader === null ? undefined : fieldOctets(settingsHeader, 'settingsHeader');
-    return this.#do(() => this.#raw.initiateUpgradeConnection(header)) ?? undefined;
+    return this.#do(() => this.#live.initiateUpgradeConnection(header)) ?? undefined;
   }
 
   /** The next stream id this side may open (not reserved until used). */
   getNextAvailableStreamId() {
-    return this.#do(() => this.#raw.getNextAvailableStreamId());
+    return this.#do(() => this.#live.getNextAvailableStreamId());
   }
 
   /**
@@ -219,7 +238,7 @@ export class H2Connection {
     const o = typeof options === 'boolean' ? { endStream: options } : options;
     const packed = packHeaders(headers);
     this.#do(() =>
-      this.#raw.sendHeaders(
+      this.#live.sendHeaders(
         id(streamId),
         packed,
         o.endStream === true,
@@ -241,12 +260,12 @@ export class H2Connection {
       throw new InvalidInputError('padLength must be an integer within [0, 255]');
     }
     const bytes = dataOf(data);
-    this.#do(() => this.#raw.sendData(id(streamId), bytes, o.endStream === true, pad ?? undefined));
+    this.#do(() => this.#live.sendData(id(streamId), bytes, o.endStream === true, pad ?? undefined));
   }
 
   /** Ends our side of a stream with an empty DATA frame carrying END_STREAM. */
   endStream(streamId) {
-    this.#do(() => this.#raw.endStream(id(streamId)));
+    this.#do(() => this.#live.endStream(id(streamId)));
   }
 
   /** Opens a receive window by `increment`: the connection's, or a stream's. */
@@ -255,24 +274,24 @@ export class H2Connection {
     if (!Number.isInteger(increment) || increment < 1 || increment > 0x7fffffff) {
       throw new InvalidInputError('increment must be an integer between 1 and 2^31-1');
     }
-    this.#do(() => this.#raw.incrementFlowControlWindow(increment, optionalId(sid, 'streamId')));
+    this.#do(() => this.#live.incrementFlowControlWindow(increment, optionalId(sid, 'streamId')));
   }
 
   /** Server push: promises `promisedStreamId` on `streamId` with the promised request headers. */
   pushStream(streamId, promisedStreamId, requestHeaders) {
     const packed = packHeaders(requestHeaders);
-    this.#do(() => this.#raw.pushStream(id(streamId), id(promisedStreamId, 'promisedStreamId'), packed));
+    this.#do(() => this.#live.pushStream(id(streamId), id(promisedStreamId, 'promisedStreamId'), packed));
   }
 
   /** Sends a PING with exactly 8 octets of opaque data. */
   ping(opaqueData) {
     const bytes = opaque(opaqueData, 'opaqueData');
-    this.#do(() => this.#raw.ping(bytes));
+    this.#do(() => this.#live.ping(bytes));
   }
 
   /** Resets a stream (error code NO_ERROR by default, as in h2). */
   resetStream(streamId, errorCode = 0) {
-    this.#do(() => this.#raw.resetStream(id(streamId), id(errorCode, 'errorCode')));
+    this.#do(() => this.#live.resetStream(id(streamId), id(errorCode, 'errorCode')));
   }
 
   /**
@@ -287,7 +306,7 @@ export class H2Connection {
       last = additionalData.lastStreamId;
     }
     const bytes = data === undefined || data === null ? undefined : opaque(data, 'additionalData');
-    this.#do(() => this.#raw.closeConnection(id(errorCode, 'errorCode'), bytes, optionalId(last, 'lastStreamId')));
+    this.#do(() => this.#live.closeConnection(id(errorCode, 'errorCode'), bytes, optionalId(last, 'lastStreamId')));
   }
 
   /**
@@ -307,20 +326,20 @@ export class H2Connection {
       flat[2 * i] = c;
       flat[2 * i + 1] = value;
     });
-    this.#do(() => this.#raw.updateSettings(flat));
+    this.#do(() => this.#live.updateSettings(flat));
   }
 
   /** Advertises an alternative service for `{ origin }` or for the origin of `{ streamId }`. */
   advertiseAlternativeService(fieldValue, options = {}) {
     const field = fieldOctets(fieldValue, 'fieldValue');
     const origin = options.origin === undefined || options.origin === null ? undefined : fieldOctets(options.origin, 'origin');
-    this.#do(() => this.#raw.advertiseAlternativeService(field, origin, optionalId(options.streamId, 'streamId')));
+    this.#do(() => this.#live.advertiseAlternativeService(field, origin, optionalId(options.streamId, 'streamId')));
   }
 
   /** Sends a PRIORITY frame (clients only): `{ weight, dependsOn, exclusive }`. */
   prioritize(streamId, options = {}) {
     this.#do(() =>
-      this.#raw.prioritize(
+      this.#live.prioritize(
         id(streamId),
         optionalId(options.weight, 'weight'),
         optionalId(options.dependsOn, 'dependsOn'),
@@ -331,12 +350,12 @@ export class H2Connection {
 
   /** What we may send on a stream now (the smaller of the connection and stream windows). */
   localFlowControlWindow(streamId) {
-    return this.#do(() => this.#raw.localFlowControlWindow(id(streamId)));
+    return this.#do(() => this.#live.localFlowControlWindow(id(streamId)));
   }
 
   /** What the peer may send on a stream now. */
   remoteFlowControlWindow(streamId) {
-    return this.#do(() => this.#raw.remoteFlowControlWindow(id(streamId)));
+    return this.#do(() => this.#live.remoteFlowControlWindow(id(streamId)));
   }
 
   /**
@@ -344,22 +363,22 @@ export class H2Connection {
    * WINDOW_UPDATEs are queued when enough has been consumed.
    */
   acknowledgeReceivedData(acknowledgedSize, streamId) {
-    this.#do(() => this.#raw.acknowledgeReceivedData(acknowledgedSize, id(streamId)));
+    this.#do(() => this.#live.acknowledgeReceivedData(acknowledgedSize, id(streamId)));
   }
 
   /** Takes up to `amount` octets of output (all of it by default). */
   dataToSend(amount) {
-    return this.#raw.dataToSend(optionalId(amount, 'amount'));
+    return this.#live.dataToSend(optionalId(amount, 'amount'));
   }
 
   /** Octets of output waiting to be taken. */
   get outboundBuffered() {
-    return this.#raw.outboundBuffered();
+    return this.#live.outboundBuffered();
   }
 
   /** Discards all queued output. */
   clearOutboundDataBuffer() {
-    this.#raw.clearOutboundDataBuffer();
+    this.#live.clearOutboundDataBuffer();
   }
 
   /**
@@ -368,90 +387,91 @@ export class H2Connection {
    */
   receiveData(data) {
     const bytes = bytesOf(data, 'data');
-    return this.#do(() => this.#raw.receiveData(bytes));
+    return this.#do(() => this.#live.receiveData(bytes));
   }
 
   /** Open streams this side initiated. Reading it forgets closed streams, as in h2. */
   get openOutboundStreams() {
-    return this.#raw.openOutboundStreams();
+    return this.#live.openOutboundStreams();
   }
 
   /** Open streams the peer initiated (same side effect). */
   get openInboundStreams() {
-    return this.#raw.openInboundStreams();
+    return this.#live.openInboundStreams();
   }
 
   /** The connection receive window. */
   get inboundFlowControlWindow() {
-    return this.#raw.inboundFlowControlWindow();
+    return this.#live.inboundFlowControlWindow();
   }
 
   /** The connection send window. */
   get outboundFlowControlWindow() {
-    return this.#raw.outboundFlowControlWindow();
+    return this.#live.outboundFlowControlWindow();
   }
 
   /** The peer's SETTINGS_MAX_FRAME_SIZE. */
   get maxOutboundFrameSize() {
-    return this.#raw.maxOutboundFrameSize();
+    return this.#live.maxOutboundFrameSize();
   }
 
   /** Our acknowledged SETTINGS_MAX_FRAME_SIZE. */
   get maxInboundFrameSize() {
-    return this.#raw.maxInboundFrameSize();
+    return this.#live.maxInboundFrameSize();
   }
 
   /** The highest stream id the peer opened. */
   get highestInboundStreamId() {
-    return this.#raw.highestInboundStreamId();
+    return this.#live.highestInboundStreamId();
   }
 
   /** The highest stream id this side opened or promised. */
   get highestOutboundStreamId() {
-    return this.#raw.highestOutboundStreamId();
+    return this.#live.highestOutboundStreamId();
   }
 
   /** The connection state machine: `'Idle' | 'ClientOpen' | 'ServerOpen' | 'Closed'`. */
   get state() {
-    return this.#raw.state();
+    return this.#live.state();
   }
 
   /** A stream's state (`'Open'`, `'HalfClosedLocal'`, …), or `undefined` if idle or forgotten. */
   streamState(streamId) {
-    return this.#raw.streamState(id(streamId)) ?? undefined;
+    return this.#live.streamState(id(streamId)) ?? undefined;
   }
 
   /** Our settings in force. */
   get localSettings() {
-    return new Settings(this.#raw.localSettings());
+    return new Settings(this.#live.localSettings());
   }
 
   /** The peer's settings in force. */
   get remoteSettings() {
-    return new Settings(this.#raw.remoteSettings());
+    return new Settings(this.#live.remoteSettings());
   }
 
   /** Sends an RFC 9218 PRIORITY_UPDATE (clients only), e.g. `'u=1, i'`. */
   sendPriorityUpdate(prioritizedStreamId, fieldValue) {
     const field = fieldOctets(fieldValue, 'fieldValue');
-    this.#do(() => this.#raw.sendPriorityUpdate(id(prioritizedStreamId, 'prioritizedStreamId'), field));
+    this.#do(() => this.#live.sendPriorityUpdate(id(prioritizedStreamId, 'prioritizedStreamId'), field));
   }
 
   /** Sends an RFC 8336 ORIGIN frame (servers only). */
   sendOrigin(origins) {
     const packed = packHeaders(Array.from(origins, (o) => [o, '']));
-    this.#do(() => this.#raw.sendOrigin(packed));
+    this.#do(() => this.#live.sendOrigin(packed));
   }
 
   /** Sends an extension frame of a type above 0x9. */
   sendExtensionFrame(type, flags, streamId, payload) {
     const bytes = payload === undefined ? new Uint8Array(0) : dataOf(payload, 'payload');
-    this.#do(() => this.#raw.sendExtensionFrame(id(type, 'type'), id(flags, 'flags'), id(streamId), bytes));
+    // Checked here: the binding takes octets, and would silently keep the low 8 bits.
+    this.#do(() => this.#live.sendExtensionFrame(octet(type, 'type'), octet(flags, 'flags'), id(streamId), bytes));
   }
 
   /** The frames recorded since the last call (with `frameTrace: true`). */
   takeFrameTrace() {
-    const flat = this.#raw.takeFrameTrace();
+    const flat = this.#live.takeFrameTrace();
     const out = [];
     for (let i = 0; i + 4 < flat.length; i += 5) {
       out.push({

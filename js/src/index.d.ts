@@ -366,6 +366,15 @@ export interface TraceEntry {
 
 // ---- the connection -------------------------------------------------------------------
 
+declare global {
+  // `Symbol.dispose` (explicit resource management) is in TypeScript's lib only from
+  // `esnext.disposable` on; declared here too, as @types/node does, so that consumers
+  // compiling with an older `lib` (say es2022) can still check these declarations.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Binary input: bytes or a view of them. */
 export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
 

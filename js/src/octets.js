@@ -42,54 +42,99 @@ export function fieldOctets(value, what) {
   throw new TypeError(`${what} must be a string or bytes, got ${typeof value}`);
 }
 
-function normaliseField(field, index) {
-  if (Array.isArray(field)) {
-    if (field.length < 2) throw new InvalidInputError(`header ${index} must be [name, value]`);
-    return [field[0], field[1], field[2] === true];
-  }
-  if (field !== null && typeof field === 'object' && 'name' in field && 'value' in field) {
-    return [field.name, field.value, field.sensitive === true || field.neverIndexed === true];
-  }
-  throw new InvalidInputError(`header ${index} must be [name, value] or { name, value }`);
+/** How many octets a name or value packs into. */
+function octetLength(value, what) {
+  if (typeof value === 'string') return value.length; // a ByteString: one octet per code unit
+  if (value instanceof Uint8Array) return value.length;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+  throw new TypeError(`${what} must be a string or bytes, got ${typeof value}`);
 }
+
+/** Writes a 32-bit little-endian length and the octets of `value` at `at`; returns the end. */
+function writeOctets(out, at, value, length, what) {
+  out[at] = length & 0xff;
+  out[at + 1] = (length >>> 8) & 0xff;
+  out[at + 2] = (length >>> 16) & 0xff;
+  out[at + 3] = length >>> 24;
+  at += 4;
+  if (typeof value === 'string') {
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0xff) throw new TypeError(`${what} is not a ByteString: code unit ${c} at index ${i}`);
+      out[at + i] = c;
+    }
+  } else {
+    out.set(bytesOf(value, what), at);
+  }
+  return at + length;
+}
+
+function checkField(field, i) {
+  if (Array.isArray(field)) {
+    if (field.length < 2) throw new InvalidInputError(`header ${i} must be [name, value]`);
+  } else if (field === null || typeof field !== 'object' || !('name' in field) || !('value' in field)) {
+    throw new InvalidInputError(`header ${i} must be [name, value] or { name, value }`);
+  }
+}
+
+const nameOf = (field) => (Array.isArray(field) ? field[0] : field.name);
+
+function valueOf(field) {
+  const value = Array.isArray(field) ? field[1] : field.value;
+  return typeof value === 'number' ? String(value) : value;
+}
+
+function neverIndexed(field) {
+  return Array.isArray(field) ? field[2] === true : field.sensitive === true || field.neverIndexed === true;
+}
+
+// Packed lists are written here and copied into WebAssembly memory at once by the binding,
+// so one buffer serves every call; lists larger than it get their own.
+const SCRATCH_SIZE = 16 * 1024;
+const scratch = new Uint8Array(SCRATCH_SIZE);
 
 /**
  * Packs a header list for the binding. Accepts an array of `[name, value]` or
  * `[name, value, true]` (never indexed) or `{ name, value, sensitive }`, a `Headers`-like
  * object with `entries()`, a `Map`, or a plain object of name → value (or array of values).
+ * Values may also be numbers. The packed form is, per field, one flag octet (1: never
+ * indexed), then the name and the value, each as a 32-bit little-endian length and the
+ * octets.
+ *
+ * The result may be a view of a shared buffer: pass it to the binding before packing
+ * another list.
  */
 export function packHeaders(headers) {
   let list;
   if (Array.isArray(headers)) {
-    list = headers.map(normaliseField);
+    list = headers;
   } else if (headers && typeof headers.entries === 'function' && !(headers instanceof Uint8Array)) {
-    list = Array.from(headers.entries(), (f, i) => normaliseField(f, i));
+    list = Array.from(headers.entries());
   } else if (headers && typeof headers === 'object') {
     list = [];
     for (const [name, value] of Object.entries(headers)) {
-      for (const v of Array.isArray(value) ? value : [value]) list.push([name, String(v), false]);
+      for (const v of Array.isArray(value) ? value : [value]) list.push([name, String(v)]);
     }
   } else {
     throw new InvalidInputError('headers must be an array of [name, value] pairs');
   }
-  const parts = list.map(([n, v, s], i) => [
-    fieldOctets(n, `name of header ${i}`),
-    fieldOctets(typeof v === 'number' ? String(v) : v, `value of header ${i}`),
-    s,
-  ]);
+  // First pass: check the shape of every field and measure it.
   let size = 0;
-  for (const [n, v] of parts) size += 9 + n.length + v.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  for (const [n, v, s] of parts) {
-    out[at] = s ? 1 : 0;
-    view.setUint32(at + 1, n.length, true);
-    out.set(n, at + 5);
-    at += 5 + n.length;
-    view.setUint32(at, v.length, true);
-    out.set(v, at + 4);
-    at += 4 + v.length;
+  for (let i = 0; i < list.length; i++) {
+    const field = list[i];
+    checkField(field, i);
+    size += 9 + octetLength(nameOf(field), `name of header ${i}`) + octetLength(valueOf(field), `value of header ${i}`);
   }
-  return out;
+  // Second pass: write.
+  const out = size <= SCRATCH_SIZE ? scratch : new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < list.length; i++) {
+    const field = list[i];
+    const name = nameOf(field);
+    const value = valueOf(field);
+    out[at++] = neverIndexed(field) ? 1 : 0;
+    at = writeOctets(out, at, name, octetLength(name), `name of header ${i}`);
+    at = writeOctets(out, at, value, octetLength(value), `value of header ${i}`);
+  }
+  return out.subarray(0, size);
 }

@@ -13,7 +13,7 @@ import { smokeCases } from './smoke_cases.mjs';
 import { installedPackageDir, serveStatic } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const consumer = join(here, '..');
+const consumer = join(here, '..', '..'); // tests/js/ sits two levels below the consumer's root
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',

@@ -33,9 +33,13 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'LICENSE',
     'js/dist/api.js',
     'js/dist/browser.js',
+    'js/dist/connection.js',
+    'js/dist/constants.js',
     'js/dist/core.js',
+    'js/dist/errors.js',
     'js/dist/index.d.ts',
     'js/dist/node.js',
+    'js/dist/octets.js',
     'js/dist/wasm/h2wasm.js',
     'js/dist/wasm/h2wasm_bg.wasm',
     'js/dist/workerd.js',
@@ -89,16 +93,31 @@ test('the .wasm file is reachable through the h2wasm/h2wasm.wasm subpath', () =>
   if (!WebAssembly.validate(bytes)) fail(`${path} is not valid WebAssembly`);
 });
 
-test('CommonJS code can require the package', () => {
+test('CommonJS code can require the package and run a connection', () => {
   const require = createRequire(import.meta.url);
   const h2 = require('h2wasm');
   if (h2.errorCodeName(1) !== 'PROTOCOL_ERROR') fail(`errorCodeName(1) is ${h2.errorCodeName(1)}`);
+  const conn = new h2.H2Connection();
+  conn.initiateConnection();
+  if (conn.dataToSend().length !== 24 + 9 + 42) fail('the client preface and SETTINGS were not queued');
+  conn.free();
+});
+
+test('the ES module and require() share one module instance and one set of classes', async () => {
+  const require = createRequire(import.meta.url);
+  const esm = await import('h2wasm');
+  if (require('h2wasm').H2Error !== esm.H2Error) fail('require() and import give different H2Error classes');
 });
 
 test('the hand-written declarations name exactly the runtime exports', () => {
   const dts = readFileSync(join(pkgDir, 'js/dist/index.d.ts'), 'utf8');
-  const declared = [...dts.matchAll(/^export (?:declare )?function (\w+)/gm)].map((m) => m[1]);
-  if (declared.sort().join() !== PUBLIC_API.join()) fail(`index.d.ts declares ${declared}`);
+  // Values only: functions, classes and constants, and re-exports under another name.
+  const declared = [
+    ...[...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]),
+    ...[...dts.matchAll(/^export \{ \w+ as (\w+) \};/gm)].map((m) => m[1]),
+  ];
+  const unique = [...new Set(declared)].sort();
+  if (unique.join() !== PUBLIC_API.join()) fail(`index.d.ts declares ${unique}\nthe package exports ${PUBLIC_API}`);
 });
 
 test('TypeScript type-checks a consumer against the declarations', () => {

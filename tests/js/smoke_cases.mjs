@@ -2,8 +2,38 @@
 // runtime-specific API (no node:assert, no node:test) so that it can be bundled for a Worker
 // or a web page; each runtime's harness imports it and reports the results its own way.
 
-/** What the package exports, in every runtime. */
-export const PUBLIC_API = ['errorCodeName', 'init', 'version'];
+import { ofType, Pair, request } from './pair.mjs';
+
+/** What the package exports, in every runtime (sorted). */
+export const PUBLIC_API = [
+  'DenialOfServiceError',
+  'ErrorCodes',
+  'FlowControlError',
+  'FrameDataMissingError',
+  'FrameTooLargeError',
+  'FrameTypes',
+  'H2Configuration',
+  'H2Connection',
+  'H2Error',
+  'H2ProtocolError',
+  'InvalidBodyLengthError',
+  'InvalidInputError',
+  'InvalidSettingsValueError',
+  'NoAvailableStreamIDError',
+  'NoSuchStreamError',
+  'ProtocolError',
+  'RFC1122Error',
+  'SettingCodes',
+  'Settings',
+  'StreamClosedError',
+  'StreamIDTooLowError',
+  'TooManyStreamsError',
+  'errorCodeName',
+  'frameTypeName',
+  'init',
+  'settingName',
+  'version',
+];
 
 const RFC_9113_NAMES = [
   'NO_ERROR',
@@ -91,6 +121,88 @@ export function smokeCases({ initialisedAtImport }) {
         for (const code of [14, 0xff, 0xdead, 0xffff_ffff]) {
           equal(h2.errorCodeName(code), undefined, `code ${code}`);
         }
+      },
+    },
+    {
+      name: 'a client and a server H2Connection complete the handshake in memory',
+      run(h2) {
+        const pair = Pair.open(h2);
+        for (const side of ['client', 'server']) {
+          const types = pair.handshake[side].map((e) => e.type).join(', ');
+          equal(types, 'RemoteSettingsChanged, SettingsAcknowledged', `${side} handshake events`);
+        }
+        equal(pair.client.remoteSettings.maxConcurrentStreams, 100, 'the server settings at the client');
+        equal(pair.server.remoteSettings.enablePush, 1, 'the client settings at the server');
+        pair.free();
+      },
+    },
+    {
+      name: 'a request with a body gets a response with a body and trailers',
+      run(h2) {
+        const pair = Pair.open(h2);
+        const id = pair.client.getNextAvailableStreamId();
+        pair.client.sendHeaders(id, request('/echo', 'POST'));
+        pair.client.sendData(id, 'ping', { endStream: true });
+        const atServer = pair.toServer();
+        equal(atServer.map((e) => e.type).join(', '), 'RequestReceived, DataReceived, StreamEnded', 'server events');
+        equal(atServer[0].headers[1][1], '/echo', ':path at the server');
+        equal(new TextDecoder().decode(atServer[1].data), 'ping', 'request body');
+        pair.server.sendHeaders(id, [[':status', '200'], ['content-type', 'text/plain']]);
+        pair.server.sendData(id, 'pong');
+        pair.server.sendHeaders(id, [['x-checksum', '42']], { endStream: true });
+        const atClient = pair.toClient();
+        const types = atClient.map((e) => e.type).join(', ');
+        equal(types, 'ResponseReceived, DataReceived, TrailersReceived, StreamEnded', 'client events');
+        equal(JSON.stringify(atClient[0].headers), '[[":status","200"],["content-type","text/plain"]]', 'response headers');
+        equal(new TextDecoder().decode(ofType(atClient, 'DataReceived')[0].data), 'pong', 'response body');
+        equal(JSON.stringify(atClient[2].headers), '[["x-checksum","42"]]', 'trailers');
+        equal(pair.client.streamState(id), 'Closed', 'stream state');
+        pair.free();
+      },
+    },
+    {
+      name: 'sending on an idle stream throws NoSuchStreamError (code 1, streamId, class chain)',
+      run(h2) {
+        const pair = Pair.open(h2);
+        let error = null;
+        try {
+          pair.client.sendData(7, 'x');
+        } catch (e) {
+          error = e;
+        }
+        equal(error instanceof h2.NoSuchStreamError, true, 'instanceof NoSuchStreamError');
+        equal(error instanceof h2.H2ProtocolError, true, 'instanceof H2ProtocolError');
+        equal(error instanceof h2.H2Error, true, 'instanceof H2Error');
+        equal(error instanceof Error, true, 'instanceof Error');
+        equal(error instanceof h2.StreamClosedError, false, 'instanceof StreamClosedError');
+        equal(error.name, 'NoSuchStreamError', 'name');
+        equal(error.code, h2.ErrorCodes.PROTOCOL_ERROR, 'code');
+        equal(error.streamId, 7, 'streamId');
+        pair.free();
+      },
+    },
+    {
+      name: 'a malformed frame throws FrameDataMissingError with the events before it, and queues GOAWAY',
+      run(h2) {
+        const pair = Pair.open(h2);
+        // PING (8 octets), then PING with 4 octets: FRAME_SIZE_ERROR.
+        const ping = [0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+        const short = [0, 0, 4, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4];
+        let error = null;
+        try {
+          pair.server.receiveData(Uint8Array.from([...ping, ...short]));
+        } catch (e) {
+          error = e;
+        }
+        equal(error instanceof h2.FrameDataMissingError, true, 'instanceof FrameDataMissingError');
+        equal(error.code, h2.ErrorCodes.FRAME_SIZE_ERROR, 'code');
+        equal(error.events.map((e) => e.type).join(), 'PingReceived', 'events before the error');
+        const out = pair.server.dataToSend();
+        // The PING ACK (17 octets), then GOAWAY (9 + 8): last stream 0, FRAME_SIZE_ERROR.
+        equal(out.length, 17 + 17, 'queued octets');
+        equal(out[17 + 3], h2.FrameTypes.GOAWAY, 'frame type');
+        equal(out[17 + 9 + 7], h2.ErrorCodes.FRAME_SIZE_ERROR, 'GOAWAY error code');
+        pair.free();
       },
     },
   ];
