@@ -53,7 +53,7 @@ pub mod frame;
 pub mod header;
 pub mod hpack;
 pub mod settings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "no-js")))]
 pub mod wasm;
 
 pub use config::{H2Configuration, Limits};

@@ -6,6 +6,7 @@ import { RawConnection } from './wasm/h2wasm.js';
 import { assertReady } from './core.js';
 import { frameTypeName, SettingCodes } from './constants.js';
 import { fromBinding, InvalidInputError } from './errors.js';
+import { decodeEvents } from './events.js';
 import { byteString, bytesOf, dataOf, fieldOctets, packHeaders } from './octets.js';
 
 const BOOLEAN_OPTIONS = [
@@ -363,7 +364,9 @@ export class H2Connection {
    * WINDOW_UPDATEs are queued when enough has been consumed.
    */
   acknowledgeReceivedData(acknowledgedSize, streamId) {
-    this.#do(() => this.#live.acknowledgeReceivedData(acknowledgedSize, id(streamId)));
+    const size = optionalId(acknowledgedSize, 'acknowledgedSize');
+    if (size === undefined) throw new InvalidInputError('acknowledgedSize is required');
+    this.#do(() => this.#live.acknowledgeReceivedData(size, id(streamId)));
   }
 
   /** Takes up to `amount` octets of output (all of it by default). */
@@ -387,7 +390,17 @@ export class H2Connection {
    */
   receiveData(data) {
     const bytes = bytesOf(data, 'data');
-    return this.#do(() => this.#live.receiveData(bytes));
+    const raw = this.#config.rawHeaders;
+    try {
+      return decodeEvents(this.#live.receiveData(bytes), raw);
+    } catch (e) {
+      if (e !== null && typeof e === 'object' && e.events instanceof Uint8Array) {
+        e.events = decodeEvents(e.events, raw);
+      }
+      throw fromBinding(e);
+    } finally {
+      this.#flushLog();
+    }
   }
 
   /** Open streams this side initiated. Reading it forgets closed streams, as in h2. */

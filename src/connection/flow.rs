@@ -59,8 +59,13 @@ impl WindowManager {
         self.max
     }
 
-    /// The peer sent `size` flow-controlled octets; below zero is a `FlowControlError`.
+    /// The peer sent `size` flow-controlled octets; going below zero is a
+    /// `FlowControlError`. An empty frame consumes nothing and is accepted even when the
+    /// window is negative after a SETTINGS decrease (RFC 9113 §6.9.2).
     pub fn consume(&mut self, size: u32) -> H2Result<()> {
+        if size == 0 {
+            return Ok(());
+        }
         self.current = self.current.saturating_sub(i64::from(size));
         if self.current < 0 {
             return Err(H2Error::flow_control("flow control window shrunk below 0"));
@@ -132,6 +137,16 @@ mod tests {
         w.consume(65_535).unwrap();
         assert_eq!(w.process_bytes(1024), None);
         assert_eq!(w.process_bytes(1), Some(1025));
+    }
+
+    #[test]
+    fn an_empty_frame_is_accepted_by_a_negative_window() {
+        let mut w = WindowManager::new(100);
+        w.consume(100).unwrap();
+        w.shift(-50).unwrap();
+        assert_eq!(w.current(), -50);
+        w.consume(0).unwrap();
+        assert!(w.consume(1).is_err());
     }
 
     #[test]

@@ -277,7 +277,7 @@ impl H2Connection {
 
     /// Takes the frame trace recorded so far (empty unless `config.frame_trace`).
     pub fn take_frame_trace(&mut self) -> Vec<TraceEntry> {
-        self.trace.drain(..).collect()
+        Vec::from(std::mem::take(&mut self.trace))
     }
 
     // ---- shared helpers -------------------------------------------------------------

@@ -612,10 +612,11 @@ impl H2Connection {
     }
 
     fn queue_extension(&mut self, f: frame::Frame) -> H2Result<()> {
-        let mut encoded = Vec::new();
-        f.encode(&mut encoded);
-        let payload_len = encoded.len().saturating_sub(frame::HEADER_LEN);
+        let start = self.out.len();
+        f.encode(&mut self.out);
+        let payload_len = self.out.len().saturating_sub(start).saturating_sub(frame::HEADER_LEN);
         if payload_len > usize_of(self.max_outbound_frame_size) {
+            self.out.truncate(start);
             return Err(H2Error::new(
                 ErrorKind::FrameTooLarge,
                 format!(
@@ -624,8 +625,6 @@ impl H2Connection {
                 ),
             ));
         }
-        let start = self.out.len();
-        self.out.extend_from_slice(&encoded);
         self.traced_since(start);
         Ok(())
     }

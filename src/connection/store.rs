@@ -218,7 +218,15 @@ impl StreamStore {
             return;
         }
         let mut closed = std::mem::take(&mut self.closed_live);
-        closed.sort_unstable();
+        // Creation order; the list is short and nearly sorted, so an insertion sort is both
+        // quick and small.
+        for i in 1..closed.len() {
+            let mut j = i;
+            while j > 0 && closed.get(j.saturating_sub(1)) > closed.get(j) {
+                closed.swap(j.saturating_sub(1), j);
+                j = j.saturating_sub(1);
+            }
+        }
         for (_, id) in closed.drain(..) {
             if let Some(stream) = self.live.remove(&id) {
                 self.forgotten.insert(id, stream.machine.closed_by);

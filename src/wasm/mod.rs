@@ -8,9 +8,9 @@
 //! * errors are thrown as plain objects `{ kind, code, message, streamId, ... }` (plus
 //!   `events` when `receiveData` failed after some events); the JS layer turns them into
 //!   `Error` subclasses;
-//! * events are plain objects built with serde-wasm-bindgen, DATA payloads as `Uint8Array`
-//!   (one copy out of wasm memory), header names and values as ByteStrings or, with
-//!   `rawHeaders`, as `Uint8Array`s;
+//! * events come out of `receiveData` as one compact buffer per call (see [`convert`]), which
+//!   `js/src/events.js` turns into plain objects; DATA payloads are views into that buffer
+//!   (one copy out of wasm memory);
 //! * outbound header lists arrive packed in one `Uint8Array` (see [`convert::unpack_headers`]),
 //!   so a whole list crosses the boundary once;
 //! * received bytes and DATA payloads cross once, as `Vec<u8>` handed over to the engine
@@ -21,13 +21,12 @@ mod convert;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{H2Error, H2Result};
 use crate::{ErrorCode, H2Connection, PriorityArgs, Setting, SettingCode};
 
-use self::convert::{js_event, unpack_headers, JsConfig, JsError};
+use self::convert::{error_object, unpack_headers, usage_object, EventWriter, JsConfig};
 
 /// The version of the crate that built this module, e.g. `"0.1.0"`.
 #[wasm_bindgen]
@@ -35,35 +34,12 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// The RFC 9113 name of an HTTP/2 error code (`1` gives `"PROTOCOL_ERROR"`), or `undefined`
-/// for a code the RFC does not define.
-#[wasm_bindgen(js_name = errorCodeName)]
-pub fn error_code_name(code: u32) -> Option<String> {
-    ErrorCode(code).name().map(str::to_owned)
-}
-
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true)
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value.serialize(&serializer()).unwrap_or(JsValue::NULL)
-}
-
 fn js_error(e: &H2Error) -> JsValue {
-    to_js(&JsError::from(e))
+    error_object(e).into()
 }
 
 fn usage(message: String) -> JsValue {
-    to_js(&JsError {
-        kind: "InvalidInputError",
-        code: None,
-        message,
-        stream_id: None,
-        max_stream_id: None,
-        expected_length: None,
-        actual_length: None,
-    })
+    usage_object(&message).into()
 }
 
 fn map<T>(r: H2Result<T>) -> Result<T, JsValue> {
@@ -77,15 +53,19 @@ pub struct RawConnection {
     inner: H2Connection,
     raw_headers: bool,
     log: Option<Arc<Mutex<Vec<String>>>>,
+    events: Vec<crate::Event>,
+    writer: EventWriter,
 }
 
 impl RawConnection {
-    fn events(&self, events: &[crate::Event]) -> JsValue {
-        let array = js_sys::Array::new_with_length(u32::try_from(events.len()).unwrap_or(u32::MAX));
-        for (i, e) in events.iter().enumerate() {
-            array.set(u32::try_from(i).unwrap_or(u32::MAX), to_js(&js_event(e, self.raw_headers)));
+    /// The encoded events, as a new `Uint8Array` (the one copy out of wasm memory).
+    fn encoded_events(&mut self) -> js_sys::Uint8Array {
+        self.writer.buf.clear();
+        for e in &self.events {
+            self.writer.event(e);
         }
-        array.into()
+        self.events.clear();
+        js_sys::Uint8Array::from(self.writer.buf.as_slice())
     }
 }
 
@@ -107,7 +87,13 @@ impl RawConnection {
                 }
             }));
         }
-        Ok(RawConnection { inner: H2Connection::new(cfg), raw_headers: js.raw_headers, log })
+        Ok(RawConnection {
+            inner: H2Connection::new(cfg),
+            raw_headers: js.raw_headers,
+            log,
+            events: Vec::new(),
+            writer: EventWriter::default(),
+        })
     }
 
     /// Debug messages logged since the last call (only with `logger: true`).
@@ -119,25 +105,35 @@ impl RawConnection {
             .unwrap_or_default()
     }
 
-    /// Bytes from the peer; returns the events. On failure throws an error object whose
-    /// `events` holds the events of the frames before the failing one.
+    /// Bytes from the peer; returns the events, encoded (see [`convert`]). On failure throws
+    /// an error object whose `events` holds the encoded events of the frames before the
+    /// failing one.
     #[wasm_bindgen(js_name = receiveData)]
-    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<JsValue, JsValue> {
-        match self.inner.receive_bytes(Bytes::from(data)) {
-            Ok(events) => Ok(self.events(&events)),
+    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<js_sys::Uint8Array, JsValue> {
+        self.events.clear();
+        let result = self.inner.receive_into(Bytes::from(data), &mut self.events);
+        let encoded = self.encoded_events();
+        match result {
+            Ok(()) => Ok(encoded),
             Err(e) => {
-                let err = js_error(&e.error);
-                let _ = js_sys::Reflect::set(&err, &"events".into(), &self.events(&e.events));
-                Err(err)
+                let err = error_object(&e);
+                let _ = js_sys::Reflect::set(&err, &"events".into(), &encoded);
+                Err(err.into())
             }
         }
     }
 
+    /// Whether header names and values should be handed to JS as bytes.
+    #[wasm_bindgen(js_name = rawHeaders)]
+    pub fn raw_headers(&self) -> bool {
+        self.raw_headers
+    }
+
     /// Up to `amount` octets of output (all when `undefined`).
     #[wasm_bindgen(js_name = dataToSend)]
-    pub fn data_to_send(&mut self, amount: Option<u32>) -> Vec<u8> {
+    pub fn data_to_send(&mut self, amount: Option<u32>) -> js_sys::Uint8Array {
         let amount = amount.map(|a| usize::try_from(a).unwrap_or(usize::MAX));
-        self.inner.data_to_send(amount).to_vec()
+        js_sys::Uint8Array::from(self.inner.data_to_send(amount).as_ref())
     }
 
     /// Octets waiting in the output buffer.
@@ -311,13 +307,8 @@ impl RawConnection {
 
     /// Acknowledges consumed data.
     #[wasm_bindgen(js_name = acknowledgeReceivedData)]
-    pub fn acknowledge_received_data(&mut self, size: f64, stream_id: u32) -> Result<(), JsValue> {
-        if !(0.0..=9_007_199_254_740_991.0).contains(&size) || size.fract() != 0.0 {
-            return Err(usage(format!(
-                "acknowledged size must be a non-negative integer, got {size}"
-            )));
-        }
-        map(self.inner.acknowledge_received_data(size as u64, stream_id))
+    pub fn acknowledge_received_data(&mut self, size: u32, stream_id: u32) -> Result<(), JsValue> {
+        map(self.inner.acknowledge_received_data(u64::from(size), stream_id))
     }
 
     /// Open streams we initiated (cleans up closed streams, as h2's property does).

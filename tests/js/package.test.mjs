@@ -37,6 +37,7 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'js/dist/constants.js',
     'js/dist/core.js',
     'js/dist/errors.js',
+    'js/dist/events.js',
     'js/dist/index.d.ts',
     'js/dist/node.js',
     'js/dist/octets.js',
