@@ -333,6 +333,7 @@ fn parse_config(role_server: bool, pairs: &[String]) -> Result<H2Configuration, 
             "enable_push" => c.enable_push = Some(flag()?),
             "enable_connect_protocol" => c.enable_connect_protocol = flag()?,
             "strict_rfc" => c.strict_rfc = flag()?,
+            "graceful_shutdown" => c.graceful_shutdown = flag()?,
             "frame_trace" => c.frame_trace = flag()?,
             "header_encoding" | "logger" => {}
             "max_concurrent_streams" => l.max_concurrent_streams = num()? as u32,
@@ -487,6 +488,12 @@ fn run(conn: &mut H2Connection, cmd: &Value) -> Out {
             let code = u32_arg(cmd, "error_code")?.unwrap_or(0);
             let data = arg(cmd, "additional_data").map(bytes_arg).transpose()?.map(Bytes::from);
             conn.close_connection(ErrorCode(code), data, u32_arg(cmd, "last_stream_id")?)?;
+            Ok(None)
+        }
+        "send_goaway" => {
+            let code = u32_arg(cmd, "error_code")?.unwrap_or(0);
+            let data = arg(cmd, "additional_data").map(bytes_arg).transpose()?.map(Bytes::from);
+            conn.send_goaway(ErrorCode(code), u32_arg(cmd, "last_stream_id")?, data)?;
             Ok(None)
         }
         "update_settings" => {

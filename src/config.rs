@@ -106,6 +106,11 @@ pub struct H2Configuration {
     /// FRAME_SIZE_ERROR (h2: PROTOCOL_ERROR), and a malformed PRIORITY_UPDATE is a connection
     /// error (default: reported as an unknown frame, as h2 does). Default **false**.
     pub strict_rfc: bool,
+    /// A GOAWAY from the peer leaves the connection working for the streams it already
+    /// accepted (RFC 9113 §6.8) instead of ending everything as python h2 does; see
+    /// [`send_goaway`](crate::H2Connection::send_goaway) for our side. Session drivers turn
+    /// it on. Default **false**.
+    pub graceful_shutdown: bool,
     /// Record the header of every frame sent and received for
     /// [`take_frame_trace`](crate::H2Connection::take_frame_trace). Default **false**.
     pub frame_trace: bool,
@@ -127,6 +132,7 @@ impl Default for H2Configuration {
             enable_push: None,
             enable_connect_protocol: false,
             strict_rfc: false,
+            graceful_shutdown: false,
             frame_trace: false,
             logger: None,
             limits: Limits::default(),
@@ -158,6 +164,7 @@ impl fmt::Debug for H2Configuration {
             .field("enable_push", &self.enable_push)
             .field("enable_connect_protocol", &self.enable_connect_protocol)
             .field("strict_rfc", &self.strict_rfc)
+            .field("graceful_shutdown", &self.graceful_shutdown)
             .field("frame_trace", &self.frame_trace)
             .field("logger", &self.logger.as_ref().map(|_| "<fn>"))
             .field("limits", &self.limits)

@@ -18,6 +18,7 @@ const BOOLEAN_OPTIONS = [
   'normalizeInboundHeaders',
   'enableConnectProtocol',
   'strictRfc',
+  'gracefulShutdown',
   'frameTrace',
   'rawHeaders',
 ];
@@ -54,6 +55,7 @@ export class H2Configuration {
     this.enablePush = undefined;
     this.enableConnectProtocol = false;
     this.strictRfc = false;
+    this.gracefulShutdown = false;
     this.frameTrace = false;
     this.rawHeaders = false;
     this.logger = undefined;
@@ -308,6 +310,30 @@ export class H2Connection {
     }
     const bytes = data === undefined || data === null ? undefined : opaque(data, 'additionalData');
     this.#do(() => this.#live.closeConnection(id(errorCode, 'errorCode'), bytes, optionalId(last, 'lastStreamId')));
+  }
+
+  /**
+   * Sends GOAWAY without ending the connection (RFC 9113 §6.8): streams the peer opened up to
+   * `lastStreamId` (default: the highest it opened) may still complete, newer ones are
+   * refused with RST_STREAM(REFUSED_STREAM). Call it again to lower the id: first with
+   * 2^31-1, then, one round trip later, with the real last id (the double GOAWAY).
+   * `options` is `{ lastStreamId, additionalData }`.
+   */
+  sendGoaway(errorCode = 0, options = {}) {
+    const data = options.additionalData === undefined || options.additionalData === null
+      ? undefined
+      : opaque(options.additionalData, 'additionalData');
+    this.#do(() => this.#live.sendGoaway(id(errorCode, 'errorCode'), data, optionalId(options.lastStreamId, 'lastStreamId')));
+  }
+
+  /** The last-stream-id of our `sendGoaway`, or `undefined`. */
+  get goawaySent() {
+    return this.#live.goawaySent() ?? undefined;
+  }
+
+  /** The last-stream-id of the peer's GOAWAY (with `gracefulShutdown`), or `undefined`. */
+  get goawayReceived() {
+    return this.#live.goawayReceived() ?? undefined;
   }
 
   /**

@@ -153,6 +153,11 @@ export interface H2ConfigurationOptions {
   enableConnectProtocol?: boolean;
   /** Follow the RFCs where python h2 does not (default `false`). */
   strictRfc?: boolean;
+  /**
+   * A GOAWAY from the peer leaves the connection working for the streams it already accepted
+   * (RFC 9113 §6.8) instead of ending everything as python h2 does (default `false`).
+   */
+  gracefulShutdown?: boolean;
   /** Record every frame's header for `takeFrameTrace()` (default `false`). */
   frameTrace?: boolean;
   /** Report header names and values as `Uint8Array`s instead of ByteStrings (default `false`). */
@@ -175,6 +180,7 @@ export class H2Configuration implements H2ConfigurationOptions {
   enablePush: boolean | undefined;
   enableConnectProtocol: boolean;
   strictRfc: boolean;
+  gracefulShutdown: boolean;
   frameTrace: boolean;
   rawHeaders: boolean;
   logger: ((message: string) => void) | undefined;
@@ -416,6 +422,10 @@ export class H2Connection {
     additionalData?: Bytes | string | { additionalData?: Bytes | string; lastStreamId?: number },
     lastStreamId?: number,
   ): void;
+  /** Graceful GOAWAY: streams up to `lastStreamId` may complete; newer ones are refused. */
+  sendGoaway(errorCode?: number, options?: { lastStreamId?: number; additionalData?: Bytes | string }): void;
+  readonly goawaySent: number | undefined;
+  readonly goawayReceived: number | undefined;
   updateSettings(newSettings: Record<number, number> | Map<number, number> | Array<[number, number]>): void;
   advertiseAlternativeService(fieldValue: FieldOctets, options?: { origin?: FieldOctets; streamId?: number }): void;
   prioritize(streamId: number, options?: { weight?: number; dependsOn?: number; exclusive?: boolean }): void;

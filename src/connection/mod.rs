@@ -18,6 +18,7 @@
 //!
 //! [RFC 9113]: https://www.rfc-editor.org/rfc/rfc9113
 
+mod goaway;
 mod headers;
 mod recv;
 pub mod send;
@@ -105,6 +106,10 @@ pub struct H2Connection {
     trace: VecDeque<TraceEntry>,
     /// Reusable buffer for HPACK output.
     scratch: Vec<u8>,
+    /// Last-stream-id of our graceful GOAWAY, if sent.
+    local_goaway: Option<u32>,
+    /// Last-stream-id of the peer's GOAWAY, under `graceful_shutdown`.
+    remote_goaway: Option<u32>,
     /// Reusable buffers for HPACK input: decoded octets and field boundaries.
     decode_scratch: Vec<u8>,
     decode_spans: Vec<(usize, usize, usize, bool)>,
@@ -177,6 +182,8 @@ impl H2Connection {
             queued_control: 0,
             trace: VecDeque::new(),
             scratch: Vec::new(),
+            local_goaway: None,
+            remote_goaway: None,
             decode_scratch: Vec::new(),
             decode_spans: Vec::new(),
             local,

@@ -420,6 +420,12 @@ impl H2Connection {
     fn on_headers(&mut self, h: frame::Headers, events: &mut Vec<Event>) -> Handled {
         let id = h.stream_id;
         let peer_odd = !self.config.client_side;
+        if self.refused_by_goaway(id) && (id % 2 == 1) == peer_odd && id > self.highest_inbound {
+            // After our GOAWAY: decode (HPACK must stay in step), then refuse.
+            self.decode_block(&h.fragment)?;
+            self.refuse_stream(id);
+            return Ok(());
+        }
         if !self.streams.contains(id) {
             let open = self.streams.count_open(peer_odd) as u64;
             let max = self.local.max_concurrent_streams();
@@ -687,8 +693,12 @@ impl H2Connection {
     }
 
     fn on_goaway(&mut self, g: frame::GoAway, events: &mut Vec<Event>) -> Handled {
-        self.conn_input(CI::RecvGoAway)?;
-        self.clear_outbound_data_buffer();
+        if self.config.graceful_shutdown && self.machine.state != super::ConnectionState::Closed {
+            self.note_remote_goaway(g.last_stream_id);
+        } else {
+            self.conn_input(CI::RecvGoAway)?;
+            self.clear_outbound_data_buffer();
+        }
         events.push(Event::ConnectionTerminated(ConnectionTerminated {
             error_code: g.error_code,
             last_stream_id: g.last_stream_id,

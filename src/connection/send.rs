@@ -166,6 +166,7 @@ impl H2Connection {
             return Err(H2Error::protocol(format!("invalid stream id {stream_id}")));
         }
         if !self.streams.contains(stream_id) {
+            self.check_may_open_stream()?;
             let odd = self.config.client_side;
             let open = self.streams.count_open(odd) as u64;
             let max = self.remote.max_concurrent_streams();
@@ -372,6 +373,7 @@ impl H2Connection {
         if !self.remote.enable_push() {
             return Err(H2Error::protocol("remote peer has disabled stream push"));
         }
+        self.check_may_open_stream()?;
         self.conn_input(CI::SendPushPromise)?;
         self.lookup(stream_id)?;
         if stream_id % 2 == 0 {

@@ -211,6 +211,12 @@ impl StreamStore {
         }
     }
 
+    /// Remembers a stream refused without ever being created (after our GOAWAY) as closed by
+    /// our reset.
+    pub(super) fn remember_refused(&mut self, id: u32) {
+        self.forgotten.insert(id, Some(ClosedBy::SendRstStream));
+    }
+
     /// Moves closed streams out of the live map into the memory of forgotten streams, in the
     /// order they were created.
     pub(super) fn clean_up(&mut self) {

@@ -251,6 +251,33 @@ impl RawConnection {
         ))
     }
 
+    /// Sends a graceful GOAWAY (the connection keeps serving streams up to its last id).
+    #[wasm_bindgen(js_name = sendGoaway)]
+    pub fn send_goaway(
+        &mut self,
+        error_code: u32,
+        additional_data: Option<Vec<u8>>,
+        last_stream_id: Option<u32>,
+    ) -> Result<(), JsValue> {
+        map(self.inner.send_goaway(
+            ErrorCode(error_code),
+            last_stream_id,
+            additional_data.map(Bytes::from),
+        ))
+    }
+
+    /// The last-stream-id of our graceful GOAWAY, if sent.
+    #[wasm_bindgen(js_name = goawaySent)]
+    pub fn goaway_sent(&self) -> Option<u32> {
+        self.inner.goaway_sent()
+    }
+
+    /// The last-stream-id of the peer's GOAWAY (with `gracefulShutdown`).
+    #[wasm_bindgen(js_name = goawayReceived)]
+    pub fn goaway_received(&self) -> Option<u32> {
+        self.inner.goaway_received()
+    }
+
     /// Sends SETTINGS; `pairs` alternates identifiers and values.
     #[wasm_bindgen(js_name = updateSettings)]
     pub fn update_settings(&mut self, pairs: &[u32]) -> Result<(), JsValue> {
