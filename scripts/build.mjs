@@ -68,10 +68,8 @@ times.wasmOpt = run(wasmOpt, [
 cpSync(join(root, 'js', 'src'), dist, { recursive: true });
 
 // Sizes of what ships (the files that package.json "files" lists under js/dist/).
-const shippedJs = [
-  ...readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => join(dist, f)),
-  join(wasmOut, 'h2wasm.js'),
-];
+const jsIn = (dir) => readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
+const shippedJs = [...jsIn(dist), ...jsIn(join(dist, 'transports')), join(wasmOut, 'h2wasm.js')];
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const wasmBytes = readFileSync(bgWasm);
 const jsBytes = Buffer.concat(shippedJs.map((f) => readFileSync(f)));

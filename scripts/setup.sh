@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate pinned in Cargo.toml
-APT_PACKAGES=(chromium chromium-driver nghttp2-client nghttp2-server curl python3-pip)
+APT_PACKAGES=(chromium chromium-driver nghttp2-client nghttp2-server curl python3-pip openssl)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() {
@@ -29,7 +29,8 @@ command -v npm >/dev/null || die "npm not found: install Node.js 20 or later fir
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 20)) || die "Node.js $(node --version) is too old: 20 or later is needed"
 
-# Debian packages: Chromium for the browser tests, nghttp2 and curl as HTTP/2 peers.
+# Debian packages: Chromium for the browser tests, nghttp2 and curl as HTTP/2 peers, openssl
+# for the test certificates of the TLS transport tests.
 # Never Debian's binaryen: its wasm-opt corrupts wasm-bindgen output (npm binaryen is used).
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

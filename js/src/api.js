@@ -22,6 +22,15 @@ export {
   RFC1122Error,
   InvalidInputError,
 } from './errors.js';
+export {
+  fromCloudflareSocket,
+  fromDenoConn,
+  fromNodeSocket,
+  fromWebSocket,
+  fromWebSocketStream,
+  fromWebTransportStream,
+  TransportErrorCodes,
+} from './transports/adapters.js';
 
 /** The version of the h2wasm crate inside this package, e.g. `"0.1.0"`. */
 export function version() {

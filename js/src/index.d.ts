@@ -490,3 +490,197 @@ export class InvalidBodyLengthError extends H2ProtocolError {
 export class DenialOfServiceError extends H2ProtocolError {}
 export class RFC1122Error extends H2Error {}
 export class InvalidInputError extends H2Error {}
+
+// ---- byte transports ------------------------------------------------------------------
+// Adapters that turn a connection into the byte stream pair a session driver runs over.
+// Each adapter's caveats are in its source file (js/src/transports/) and docs/transports.md.
+
+/** What a transport can do. */
+export interface TransportCapabilities {
+  /** `writable.close()` sends FIN/end while reading goes on (and the peer's EOF leaves writing open). */
+  halfClose: boolean;
+  /** Not reading `readable` stops the peer from sending (no unbounded buffering). */
+  readBackpressure: boolean;
+}
+
+/** What is known about the connection. */
+export interface TransportInfo {
+  /** The protocol TLS ALPN negotiated, e.g. `'h2'`. */
+  alpn?: string;
+  secure?: boolean;
+  /** The peer, e.g. `'127.0.0.1:8443'` or a URL. */
+  remote?: string;
+}
+
+/**
+ * A byte stream pair. Read EOF ends `readable`; a connection error errors it and settles
+ * `closed`. A write resolves when the underlying layer accepted the whole chunk.
+ */
+export interface ByteTransport {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  /** Settles when the underlying connection is gone. */
+  closed?: Promise<unknown>;
+  /** Hard close of both directions. */
+  close?(reason?: unknown): void | Promise<void>;
+  capabilities: TransportCapabilities;
+  info?: TransportInfo;
+}
+
+/** The transports the adapters return: `closed`, `close()` and `info` are always there. */
+export interface AdaptedTransport extends ByteTransport {
+  closed: Promise<unknown>;
+  /** Closes both directions at once; the streams error with `reason`; resolves when closed. */
+  close(reason?: unknown): Promise<void>;
+  info: TransportInfo;
+}
+
+/** `error.code` of the errors the adapters create themselves. */
+export const TransportErrorCodes: Readonly<{
+  CLOSED: 'ERR_TRANSPORT_CLOSED';
+  LOST: 'ERR_TRANSPORT_LOST';
+  INBOUND_CAP: 'ERR_TRANSPORT_INBOUND_CAP';
+  NOT_BYTES: 'ERR_TRANSPORT_NOT_BYTES';
+  ALPN: 'ERR_TRANSPORT_ALPN';
+}>;
+
+/** The parts of a Node `net.Socket` / `tls.TLSSocket` that `fromNodeSocket` uses. */
+export interface NodeSocketLike {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  isPaused(): boolean;
+  readonly destroyed: boolean;
+  readonly writableFinished: boolean;
+  readonly allowHalfOpen?: boolean;
+  readonly closed?: boolean;
+  readonly alpnProtocol?: string | false | null;
+  readonly encrypted?: boolean;
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
+/**
+ * A Node socket as a transport: pull-based reading with `pause()`/`resume()`, writes that
+ * resolve on the write callback, half-close through `end()` when `socket.allowHalfOpen`.
+ */
+export function fromNodeSocket(socket: NodeSocketLike, options?: { readHighWaterMark?: number }): AdaptedTransport;
+
+export interface ConnectNodeOptions {
+  /** Default `'localhost'`. */
+  host?: string;
+  port: number;
+  /** TLS (true, or extra `tls.connect` options); without it, h2c with prior knowledge. */
+  tls?: boolean | Record<string, unknown>;
+  servername?: string;
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Offered through ALPN (TLS); default `['h2']`. The connection is refused unless `h2` is picked. */
+  ALPNProtocols?: string[];
+  signal?: AbortSignal;
+  readHighWaterMark?: number;
+  /** Anything else goes to `net.connect` / `tls.connect`. */
+  [option: string]: unknown;
+}
+
+/**
+ * Node, Deno and Bun only (the package's Node entry point): connects with `node:net` or
+ * `node:tls` and resolves with the transport; with TLS, rejects (code ERR_TRANSPORT_ALPN)
+ * unless ALPN picked `h2`.
+ */
+export function connectNode(options: ConnectNodeOptions): Promise<AdaptedTransport>;
+
+/** The parts of a classic WebSocket (DOM, Deno, Bun, npm `ws`) that `fromWebSocket` uses. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly url?: string;
+  /** Called with a Uint8Array (typed loosely so that every implementation fits). */
+  send(data: any): void;
+  close(code?: number, reason?: string): void;
+  terminate?(): void;
+  addEventListener?(type: string, listener: (event: any) => void): void;
+  removeEventListener?(type: string, listener: (event: any) => void): void;
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  off?(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface FromWebSocketOptions {
+  /** Errors the transport once more inbound octets than this wait unread (default: no cap). */
+  maxBufferedBytes?: number;
+  /** Writes wait while `bufferedAmount` is above this (default 1 MiB). */
+  writeHighWaterMark?: number;
+  /** How often that wait polls `bufferedAmount` (default 10 ms). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * A classic WebSocket as a transport: binary messages are chunks; no read backpressure
+ * (use `maxBufferedBytes`), no half-close; write backpressure by polling `bufferedAmount`.
+ */
+export function fromWebSocket(ws: WebSocketLike, options?: FromWebSocketOptions): AdaptedTransport;
+
+/** The parts of a `WebSocketStream` that `fromWebSocketStream` uses. */
+export interface WebSocketStreamLike {
+  readonly url?: string;
+  readonly opened: Promise<{ readable: ReadableStream<any>; writable: WritableStream<any> }>;
+  readonly closed: Promise<unknown>;
+  close(closeInfo?: { closeCode?: number; reason?: string }): void;
+}
+
+/**
+ * Resolves once the WebSocketStream opened. Messages are chunks; no half-close;
+ * `readBackpressure` is declared false unless `options.readBackpressure` says otherwise.
+ */
+export function fromWebSocketStream(
+  wss: WebSocketStreamLike,
+  options?: { readBackpressure?: boolean },
+): Promise<AdaptedTransport>;
+
+/**
+ * One WebTransport bidirectional stream as a transport: half-close sends FIN; `close()` and
+ * abort reset the stream.
+ */
+export function fromWebTransportStream(bidi: {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+}): AdaptedTransport;
+
+/** The parts of a `Deno.Conn` (or `Deno.TlsConn`) that `fromDenoConn` uses. */
+export interface DenoConnLike {
+  read(buffer: Uint8Array): Promise<number | null>;
+  readonly writable: WritableStream<Uint8Array>;
+  closeWrite(): Promise<void>;
+  close(): void;
+  readonly remoteAddr: { transport: string; hostname?: string; port?: number; path?: string };
+  handshake?(): Promise<{ alpnProtocol: string | null }>;
+}
+
+/**
+ * A Deno connection as a transport (resolves after the TLS handshake, if any). The transport
+ * owns `conn.close()` from then on.
+ */
+export function fromDenoConn(conn: DenoConnLike, options?: { readSize?: number }): Promise<AdaptedTransport>;
+
+/** The parts of a Cloudflare `connect()` socket that `fromCloudflareSocket` uses. */
+export interface CloudflareSocketLike {
+  readonly readable: ReadableStream<any>;
+  readonly writable: WritableStream<any>;
+  readonly opened: Promise<{ remoteAddress?: string; localAddress?: string }>;
+  readonly closed: Promise<unknown>;
+  close(): Promise<unknown> | void;
+}
+
+/**
+ * A Cloudflare socket as a transport (resolves once it opened). ALPN is not exposed: use h2
+ * with prior knowledge or know the server. Pass the options given to `connect()`:
+ * `allowHalfOpen` decides `halfClose`, `secureTransport: 'on'` sets `info.secure`.
+ */
+export function fromCloudflareSocket(
+  socket: CloudflareSocketLike,
+  options?: { allowHalfOpen?: boolean; secureTransport?: 'off' | 'on' | 'starttls' },
+): Promise<AdaptedTransport>;

@@ -28,12 +28,22 @@ export const PUBLIC_API = [
   'StreamClosedError',
   'StreamIDTooLowError',
   'TooManyStreamsError',
+  'TransportErrorCodes',
   'errorCodeName',
   'frameTypeName',
+  'fromCloudflareSocket',
+  'fromDenoConn',
+  'fromNodeSocket',
+  'fromWebSocket',
+  'fromWebSocketStream',
+  'fromWebTransportStream',
   'init',
   'settingName',
   'version',
 ];
+
+/** What the Node entry point (Node, Deno, Bun) exports besides PUBLIC_API: it imports node:*. */
+export const NODE_ENTRY_API = ['connectNode'];
 
 const RFC_9113_NAMES = [
   'NO_ERROR',
@@ -61,14 +71,17 @@ function equal(actual, expected, what) {
 /**
  * The cases, in the order they must run. `initialisedAtImport` is true where the entry point
  * instantiates the module synchronously (Node, Deno, Bun, workerd) and false in browsers,
- * where `await init()` must come first. `expected.version` is the installed package's version.
+ * where `await init()` must come first. `nodeEntry` is true where the package resolves to its
+ * Node entry point (Node, Deno, Bun), which adds NODE_ENTRY_API. `expected.version` is the
+ * installed package's version.
  */
-export function smokeCases({ initialisedAtImport }) {
+export function smokeCases({ initialisedAtImport, nodeEntry = false }) {
+  const api = nodeEntry ? [...PUBLIC_API, ...NODE_ENTRY_API].sort() : PUBLIC_API;
   const cases = [
     {
       name: 'exports exactly the public API',
       run(h2) {
-        equal(Object.keys(h2).sort().join(', '), PUBLIC_API.join(', '), 'exported names');
+        equal(Object.keys(h2).sort().join(', '), api.join(', '), 'exported names');
       },
     },
     initialisedAtImport

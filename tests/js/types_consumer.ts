@@ -2,6 +2,21 @@
 // Each `@ts-expect-error` line must fail to type-check, so the declarations are checked in
 // both directions: what they allow and what they refuse.
 import {
+  connectNode,
+  fromCloudflareSocket,
+  fromDenoConn,
+  fromNodeSocket,
+  fromWebSocket,
+  fromWebSocketStream,
+  fromWebTransportStream,
+  TransportErrorCodes,
+  type AdaptedTransport,
+  type ByteTransport,
+  type CloudflareSocketLike,
+  type DenoConnLike,
+  type NodeSocketLike,
+  type TransportCapabilities,
+  type WebSocketStreamLike,
   errorCodeName,
   ErrorCodes,
   frameTypeName,
@@ -185,4 +200,42 @@ void protocolError.maxStreamId;
 client.free();
 server[Symbol.dispose]();
 
+// ---- byte transports
+declare const nodeSocket: NodeSocketLike;
+const viaNode: AdaptedTransport = fromNodeSocket(nodeSocket, { readHighWaterMark: 1 << 16 });
+const caps: TransportCapabilities = viaNode.capabilities;
+const plain: ByteTransport = viaNode;
+const alpn: string | undefined = viaNode.info.alpn;
+const chunks: ReadableStream<Uint8Array> = plain.readable;
+const overTls: Promise<AdaptedTransport> = connectNode({
+  host: 'example.test',
+  port: 443,
+  tls: true,
+  servername: 'example.test',
+  ALPNProtocols: ['h2'],
+  signal: AbortSignal.timeout(1000),
+});
+// @ts-expect-error the port is required
+void connectNode({ host: 'example.test' });
+const viaWs: AdaptedTransport = fromWebSocket(new WebSocket('wss://example.test/tunnel'), {
+  maxBufferedBytes: 1 << 20,
+  writeHighWaterMark: 1 << 16,
+  pollIntervalMs: 5,
+});
+// @ts-expect-error not a WebSocket
+fromWebSocket({ send() {} });
+declare const wss: WebSocketStreamLike;
+const viaWss: Promise<AdaptedTransport> = fromWebSocketStream(wss, { readBackpressure: false });
+declare const bidi: WebTransportBidirectionalStream;
+const viaWt: AdaptedTransport = fromWebTransportStream(bidi);
+declare const denoConn: DenoConnLike;
+const viaDeno: Promise<AdaptedTransport> = fromDenoConn(denoConn, { readSize: 1 << 14 });
+declare const cfSocket: CloudflareSocketLike;
+const viaCf: Promise<AdaptedTransport> = fromCloudflareSocket(cfSocket, { allowHalfOpen: true, secureTransport: 'on' });
+// @ts-expect-error secureTransport is 'off', 'on' or 'starttls'
+void fromCloudflareSocket(cfSocket, { secureTransport: true });
+const capCode: 'ERR_TRANSPORT_INBOUND_CAP' = TransportErrorCodes.INBOUND_CAP;
+await viaWs.close(new Error('done'));
+
+export { caps, alpn, chunks, overTls, viaWss, viaWt, viaDeno, viaCf, capCode };
 export { v, name, wrong, setting, frame, calm, side, push, upgrade, buffered, frameSize, pairs, state, direction, describeEvent, dataOnly };
