@@ -121,6 +121,7 @@ node_tests=(
   tests/js/connection_bytestrings.test.mjs
   tests/js/connection_pair.test.mjs
   tests/js/transports_node.test.mjs
+  tests/js/transports_websocket.test.mjs
 )
 node_interop_tests=(tests/js/interop_node_http2.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs)
