@@ -127,7 +127,7 @@ node_interop_tests=(tests/js/interop_node_http2.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs)
-chromium_tests=(tests/js/chromium.test.mjs)
+chromium_tests=(tests/js/chromium.test.mjs tests/js/transports_chromium.test.mjs)
 
 # Every tests/js/*.test.mjs must be in one of the lists above, or it would never run.
 check_test_files_listed() {

@@ -10,7 +10,8 @@
  *   the adapter does not promise it; pass `readBackpressure: true` where you know it holds.
  *   Reading is pulled one message at a time, so whatever backpressure there is passes on.
  * - Writes go through the socket's writer (`ready`, then `write`), whole.
- * - halfClose: false. `writable.close()` closes the WebSocket (the API has no half-close).
+ * - halfClose: false. `writable.close()` closes the WebSocket with code 1000 (the API has no
+ *   half-close) and resolves once it closed.
  * - `closed` is `wss.closed`. `close(reason)`, `readable.cancel()` and `writable.abort()`
  *   call `wss.close()`.
  * - info: `secure` when `wss.url` starts with `wss:`, `remote` is `wss.url`; no `alpn`.
@@ -30,6 +31,10 @@ export async function fromWebSocketStream(wss, options = {}) {
     { readable, writable },
     {
       what: 'WebSocketStream',
+      closeWrite: () => {
+        wss.close({ closeCode: 1000 });
+        return wss.closed;
+      },
       closeAll: () => wss.close(),
       closed: wss.closed,
     },
