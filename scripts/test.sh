@@ -126,7 +126,7 @@ node_tests=(
 node_interop_tests=(tests/js/interop_node_http2.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs)
-workerd_tests=(tests/js/workerd.test.mjs)
+workerd_tests=(tests/js/workerd.test.mjs tests/js/transports_workerd.test.mjs)
 chromium_tests=(tests/js/chromium.test.mjs tests/js/transports_chromium.test.mjs)
 
 # Every tests/js/*.test.mjs must be in one of the lists above, or it would never run.

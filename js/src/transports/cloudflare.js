@@ -12,8 +12,9 @@
  *   value given to `connect()` (default false, as there). With `allowHalfOpen: false` the
  *   runtime ends our side itself when the peer's EOF arrives; `writable.close()` sends FIN
  *   in both cases and reading goes on until the peer's EOF.
- * - `closed` is `socket.closed`; `close(reason)`, `readable.cancel()` and `writable.abort()`
- *   call `socket.close()`.
+ * - `closed` is `socket.closed`. Once both directions have ended (EOF read, our FIN sent) the
+ *   adapter calls `socket.close()`, since workerd leaves `closed` pending until then.
+ *   `close(reason)`, `readable.cancel()` and `writable.abort()` call `socket.close()` too.
  * - info: `remote` is `opened.remoteAddress`; `secure` is what the caller says: pass the
  *   options given to `connect()` (`secureTransport: 'on'` means secure; for the socket that
  *   `startTls()` returns, pass `secureTransport: 'on'` too).
@@ -33,6 +34,8 @@ export async function fromCloudflareSocket(socket, options = {}) {
   const pair = wrapStreamPair(socket, {
     what: 'Cloudflare socket',
     closeAll: () => socket.close(),
+    // workerd leaves `closed` pending after EOF both ways until close() is called.
+    finish: () => socket.close(),
     closed: socket.closed,
   });
   return {

@@ -18,10 +18,11 @@ import { quietly, settleOnce, toBytes, transportError, TransportErrorCodes } fro
  * - `close(reason)`, `readable.cancel()` and `writable.abort()` error both streams with
  *   `reason` (or an ERR_TRANSPORT_CLOSED error) and run `hooks.closeAll(reason, locks)`
  *   (default: abort the writer and cancel the reader); `closed` then resolves.
+ * - Once the read side has ended and the write side was closed, `hooks.finish()` runs (it may
+ *   release the connection).
  * - `closed` follows `hooks.closed` when given (a native promise that settles when the
- *   connection is gone); otherwise it resolves once the read side has ended and the write
- *   side was closed (after `hooks.finish()`, which may release the connection), and rejects
- *   on the first error.
+ *   connection is gone); otherwise it resolves after `hooks.finish()`, and rejects on the
+ *   first error.
  *
  * @param {{ readable: ReadableStream, writable: WritableStream }} source
  * @param {object} hooks
@@ -72,9 +73,12 @@ export function wrapLocks(locks, hooks) {
     }
   };
 
+  // Both directions ended: release the connection (`hooks.finish`); without a native
+  // `closed`, that is when ours resolves.
   const maybeDone = () => {
-    if (hooks.closed !== undefined || !readEnded || !writeEnded || closedHere) return;
-    settle(() => hooks.finish?.()).then(() => closed.resolve());
+    if (!readEnded || !writeEnded || closedHere || failed) return;
+    const finished = settle(() => hooks.finish?.());
+    if (hooks.closed === undefined) finished.then(() => closed.resolve());
   };
   if (hooks.closed !== undefined) {
     Promise.resolve(hooks.closed).then((value) => closed.resolve(value), fail);
