@@ -124,8 +124,8 @@ node_tests=(
   tests/js/transports_websocket.test.mjs
 )
 node_interop_tests=(tests/js/interop_node_http2.test.mjs)
-deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs)
-bun_tests=(./tests/js/smoke.test.mjs)
+deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs tests/js/transports_websocket.test.mjs)
+bun_tests=(./tests/js/smoke.test.mjs ./tests/js/transports_node.test.mjs ./tests/js/transports_websocket.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs tests/js/transports_workerd.test.mjs)
 chromium_tests=(tests/js/chromium.test.mjs tests/js/transports_chromium.test.mjs)
 
@@ -186,8 +186,10 @@ if $js_ready; then
   cd "$consumer"
   step node node node --test --test-reporter=spec "${node_tests[@]}" || true
   step node-interop node node --test --test-reporter=spec "${node_interop_tests[@]}" || true
-  # The transport tests listen and connect on loopback and run openssl for a test certificate.
-  step deno deno "$bin/deno" test --no-check --allow-read --allow-net --allow-run=openssl "${deno_tests[@]}" || true
+  # The transport tests listen and connect on loopback and run openssl for a test certificate;
+  # npm ws (the WebSocket peer) reads two environment variables.
+  step deno deno "$bin/deno" test --no-check --allow-read --allow-net --allow-run=openssl \
+    --allow-env=WS_NO_BUFFER_UTIL,WS_NO_UTF_8_VALIDATE "${deno_tests[@]}" || true
   step bun bun "$bin/bun" test "${bun_tests[@]}" || true
   step workerd node node --test --test-reporter=spec "${workerd_tests[@]}" || true
   step chromium node node --test --test-reporter=spec "${chromium_tests[@]}" || true

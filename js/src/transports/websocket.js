@@ -26,7 +26,8 @@
  *   `close()` was called, so nothing can be read afterwards.
  * - A close with code 1000 or 1005 (no code) ends `readable` (EOF) and resolves `closed`
  *   with `{ code, reason }`; any other code, or an `error` event, errors the streams and
- *   rejects `closed` (code ERR_TRANSPORT_LOST, unless the event carried an error).
+ *   rejects `closed` with code ERR_TRANSPORT_LOST (the error the event carried, if any, as
+ *   its `cause`).
  * - `close(reason)`, `readable.cancel()` and `writable.abort()` close at once: `terminate()`
  *   where it exists (npm `ws`), otherwise `close()`.
  * - info: `secure` when `ws.url` starts with `wss:`, `remote` is `ws.url`; no `alpn` (what
@@ -116,8 +117,13 @@ export function fromWebSocket(ws, options = {}) {
       );
     }
   };
+  // An `error` event is always followed by `close`, which reports it (browsers put no
+  // detail in the event; npm ws and Deno do: it becomes the `cause`).
+  let errorCause;
+  let errored = false;
   const onError = (event) => {
-    failure ??= event?.error ?? transportError('the WebSocket failed', TransportErrorCodes.LOST);
+    errored = true;
+    errorCause ??= event?.error;
   };
   const onClose = (event) => {
     detach();
@@ -126,7 +132,7 @@ export function fromWebSocket(ws, options = {}) {
       closed.resolve({ code, reason });
     } else if (failure) {
       fail(failure);
-    } else if (code === 1000 || code === 1005) {
+    } else if (!errored && (code === 1000 || code === 1005)) {
       readEnded = true;
       quietly(() => readController.close());
       const error = transportError('the WebSocket is closed', TransportErrorCodes.LOST);
@@ -135,7 +141,7 @@ export function fromWebSocket(ws, options = {}) {
       closed.resolve({ code, reason });
     } else {
       const why = reason ? `: ${reason}` : '';
-      fail(transportError(`the WebSocket closed abnormally (code ${code}${why})`, TransportErrorCodes.LOST));
+      fail(transportError(`the WebSocket closed abnormally (code ${code}${why})`, TransportErrorCodes.LOST, errorCause));
     }
   };
 
