@@ -187,8 +187,9 @@ if $js_ready; then
   step node node node --test --test-reporter=spec "${node_tests[@]}" || true
   step node-interop node node --test --test-reporter=spec "${node_interop_tests[@]}" || true
   # The transport tests listen and connect on loopback and run openssl for a test certificate;
-  # npm ws (the WebSocket peer) reads two environment variables.
-  step deno deno "$bin/deno" test --no-check --allow-read --allow-net --allow-run=openssl \
+  # npm ws (the WebSocket peer) reads two environment variables; WebTransport (QuicEndpoint,
+  # upgradeWebTransport) is behind --unstable-net.
+  step deno deno "$bin/deno" test --no-check --unstable-net --allow-read --allow-net --allow-run=openssl \
     --allow-env=WS_NO_BUFFER_UTIL,WS_NO_UTF_8_VALIDATE "${deno_tests[@]}" || true
   step bun bun "$bin/bun" test "${bun_tests[@]}" || true
   step workerd node node --test --test-reporter=spec "${workerd_tests[@]}" || true

@@ -1,9 +1,10 @@
-// The byte-transport adapters in Deno (`deno test --allow-read --allow-net --allow-run=openssl`):
-// fromDenoConn over real loopback connections (Deno.listen / Deno.connect, and TLS with ALPN
-// through Deno.listenTls / Deno.connectTls), and connectNode through Deno's node:net and
-// node:tls. The peers are plain Deno connections driven with conn.read / conn.write.
-import { connectNode, fromDenoConn, TransportErrorCodes } from 'h2wasm';
-import { assertSameBytes, pattern, readToEnd, withTimeout, writeInChunks } from './transport_helpers.mjs';
+// The byte-transport adapters in Deno (`deno test --unstable-net --allow-read --allow-net
+// --allow-run=openssl`): fromDenoConn over real loopback connections (Deno.listen /
+// Deno.connect, and TLS with ALPN through Deno.listenTls / Deno.connectTls), connectNode
+// through Deno's node:net and node:tls, and fromWebTransportStream over a Deno WebTransport
+// session. The TCP peers are plain Deno connections driven with conn.read / conn.write.
+import { connectNode, fromDenoConn, fromWebTransportStream, TransportErrorCodes } from 'h2wasm';
+import { assertSameBytes, pattern, readExactly, readToEnd, withTimeout, writeInChunks } from './transport_helpers.mjs';
 
 const MB = 1024 * 1024;
 const text = (bytes) => new TextDecoder().decode(bytes);
@@ -265,4 +266,108 @@ Deno.test('connectNode in Deno (node:tls): ALPN h2 negotiated and reported', asy
   } finally {
     server.close();
   }
+});
+
+// ---- WebTransport: Deno's own server (Deno.QuicEndpoint + Deno.upgradeWebTransport) and
+// client (WebTransport), both behind --unstable-net. In Deno 2.9.6 only data crosses on a
+// stream: a closed send side (FIN) and a reset (RESET_STREAM / STOP_SENDING) never reach the
+// peer, in either direction (only closing the session does). So these tests read exact
+// lengths and check neither half-close nor the peer seeing a reset.
+
+const hasWebTransport = typeof Deno.QuicEndpoint === 'function' && typeof globalThis.WebTransport === 'function';
+
+/**
+ * A WebTransport session between a Deno server and client on 127.0.0.1. The server hands each
+ * bidirectional stream the client opens to `peer(bidi)`. Returns `{ client, done, close() }`.
+ */
+async function webTransportPair(peer) {
+  const { key, cert } = await selfSignedCert();
+  const endpoint = new Deno.QuicEndpoint({ hostname: '127.0.0.1', port: 0 });
+  const listener = endpoint.listen({ cert, key, alpnProtocols: ['h3'] });
+  let session;
+  const done = (async () => {
+    session = await Deno.upgradeWebTransport(await (await listener.incoming()).accept());
+    await session.ready;
+    const reader = session.incomingBidirectionalStreams.getReader();
+    const { value: bidi } = await reader.read();
+    reader.releaseLock();
+    return peer(bidi);
+  })();
+  done.catch(() => {});
+  const der = Uint8Array.from(atob(cert.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', der));
+  const client = new WebTransport(`https://127.0.0.1:${endpoint.addr.port}/h2`, {
+    serverCertificateHashes: [{ algorithm: 'sha-256', value: hash }],
+  });
+  await client.ready;
+  return {
+    client,
+    done,
+    close() {
+      client.close();
+      session?.close();
+      endpoint.close();
+    },
+  };
+}
+
+Deno.test({
+  name: 'fromWebTransportStream: 1 MB echoed byte for byte over a Deno WebTransport session',
+  ignore: !hasWebTransport,
+  async fn() {
+    const data = pattern(MB, 26);
+    const pair = await webTransportPair(async (bidi) => {
+      const reader = bidi.readable.getReader();
+      const writer = bidi.writable.getWriter();
+      for (let n = 0; n < data.length; ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        await writer.write(value);
+        n += value.length;
+      }
+    });
+    try {
+      const transport = fromWebTransportStream(await pair.client.createBidirectionalStream());
+      equal(transport.capabilities, { halfClose: true, readBackpressure: true }, 'capabilities');
+      equal(transport.info, { secure: true }, 'info');
+      const [, back] = await withTimeout(
+        Promise.all([
+          writeInChunks(transport.writable.getWriter(), data),
+          readExactly(transport.readable.getReader(), data.length),
+        ]),
+        20_000,
+        'the echo',
+      );
+      assertSameBytes(back, data, 'echoed bytes');
+      await withTimeout(pair.done, 5_000, 'the peer');
+      await transport.close();
+    } finally {
+      pair.close();
+    }
+  },
+});
+
+Deno.test({
+  name: 'fromWebTransportStream close(): our streams error with ERR_TRANSPORT_CLOSED, closed resolves',
+  ignore: !hasWebTransport,
+  async fn() {
+    const pair = await webTransportPair(async (bidi) => {
+      const { value } = await bidi.readable.getReader().read();
+      return value.length;
+    });
+    try {
+      const transport = fromWebTransportStream(await pair.client.createBidirectionalStream());
+      const writer = transport.writable.getWriter();
+      await writer.write(utf8('hello'));
+      equal(await withTimeout(pair.done, 5_000, 'the peer'), 5, 'octets the peer read');
+      const pending = transport.readable.getReader().read().then(() => null, (error) => error);
+      await transport.close();
+      equal((await pending)?.code, TransportErrorCodes.CLOSED, 'our pending read’s error code');
+      const writeError = await writer.write(utf8('more')).then(() => null, (error) => error);
+      equal(writeError?.code, TransportErrorCodes.CLOSED, 'a write after close()');
+      await withTimeout(transport.closed, 1_000, 'closed');
+    } finally {
+      pair.close();
+    }
+  },
 });
