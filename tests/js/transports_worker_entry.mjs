@@ -54,6 +54,14 @@ const cases = {
     await transport.closed;
     return code;
   },
+  'read backpressure: nothing read for 1 s, then everything': async (ports) => {
+    const transport = await open(ports.pump, { allowHalfOpen: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    const back = await readToEnd(transport.readable.getReader());
+    assertSameBytes(back.bytes, pattern(64 * MB, 43), 'bytes read');
+    await transport.writable.close();
+    return back.bytes.length;
+  },
   'a refused connection rejects': async (ports) => {
     try {
       await open(ports.closed);

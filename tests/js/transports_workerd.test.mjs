@@ -23,6 +23,8 @@ let log = '';
 let base;
 let ports;
 const peers = [];
+const pumpLog = [];
+const MB = 1024 * 1024;
 
 before(async () => {
   workdir = mkdtempSync(join(here, '..', '.workerd-transports-'));
@@ -47,6 +49,25 @@ before(async () => {
     socket.on('end', () => socket.end(`got ${n} after EOF\n`));
   });
   const h2Server = await startH2Server(pattern(300_000, 14));
+  // Writes 64 MB in 1 MB chunks as fast as its socket takes them, noting when each was taken.
+  const pumpData = pattern(64 * MB, 43);
+  const pumpServer = await startServer((socket) => {
+    let offered = 0;
+    const more = () => {
+      while (offered < pumpData.length) {
+        const ok = socket.write(pumpData.subarray(offered, offered + MB));
+        offered += MB;
+        pumpLog.push({ at: performance.now(), offered });
+        if (!ok) return;
+      }
+      socket.end();
+    };
+    pumpLog.length = 0;
+    pumpLog.start = performance.now();
+    socket.on('drain', more);
+    more();
+  });
+  peers.push(pumpServer);
   const closedPort = await freePort();
   peers.push(echoServer, afterEof, h2Server);
 
@@ -88,7 +109,7 @@ const transportsWorker :Workerd.Worker = (
     if (Date.now() > deadline) throw new Error(`workerd did not answer in ${STARTUP_MS} ms:\n${log}`);
     await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
   }
-  ports = { echo: echoServer.port, afterEof: afterEof.port, h2: h2Server.port, closed: closedPort };
+  ports = { echo: echoServer.port, afterEof: afterEof.port, h2: h2Server.port, pump: pumpServer.port, closed: closedPort };
 });
 
 after(async () => {
@@ -143,6 +164,17 @@ test('the bare engine GETs a 300 kB body from node:http2 over fromCloudflareSock
 
 test('close(): the streams error with ERR_TRANSPORT_CLOSED and closed resolves', async () => {
   assert.equal(await runCase('close(): the streams error with ERR_TRANSPORT_CLOSED, closed resolves'), 'ERR_TRANSPORT_CLOSED');
+});
+
+test('read backpressure: while the Worker does not read, the peer’s writes stop draining', async () => {
+  assert.equal(await runCase('read backpressure: nothing read for 1 s, then everything'), 64 * MB);
+  // The Worker read nothing during its first second: what the peer got rid of by then sat in
+  // kernel buffers (and workerd's), and it stopped growing well before the second was over.
+  const during = pumpLog.filter((e) => e.at - pumpLog.start < 900);
+  const stalledAt = during.at(-1).offered;
+  const lastProgress = during.at(-1).at - pumpLog.start;
+  assert.ok(stalledAt < 32 * MB, `the peer wrote ${stalledAt} octets while nothing read`);
+  assert.ok(lastProgress < 600, `the peer was still writing ${lastProgress.toFixed(0)} ms in`);
 });
 
 test('a refused connection makes fromCloudflareSocket reject', async () => {
