@@ -132,6 +132,8 @@ export class Link {
    */
   whenFlushed(timers, ms) {
     if (this.#ended) return Promise.resolve(false);
+    // After our FIN nothing more can go out: what is still pending stays unsent.
+    if (this.#writeClosed) return Promise.resolve(this.#source.pending() === 0);
     this.schedule();
     if (this.bufferedAmount === 0 && !this.#scheduled) return Promise.resolve(true);
     return new Promise((resolve) => {

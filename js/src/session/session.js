@@ -525,7 +525,8 @@ export class H2Session {
     this.#goawayReceived = info;
     this.#trace({ kind: 'goaway', direction: 'in', code: info.code, lastStreamId: info.lastStreamId });
     if (typeof this.ongoaway === 'function') this.#deferSession(this.ongoaway, info);
-    this.#closeInfo ??= { initiator: 'remote', code: info.code, lastStreamId: info.lastStreamId };
+    if (this.#closeInfo === null) this.#closeInfo = { initiator: 'remote', code: info.code, lastStreamId: info.lastStreamId };
+    else if (this.#closeInfo.initiator === 'remote') Object.assign(this.#closeInfo, { code: info.code, lastStreamId: info.lastStreamId });
     this.#armIdle(false);
     if (this.#state === 'handshaking' || this.#state === 'open') this.#setState('closing');
     const ours = this.#role === 'client' ? 1 : 0;
@@ -1066,12 +1067,16 @@ export class H2Session {
             initiator: 'local',
             cause: error,
           });
-    this.#fatal(streamError, c, error === undefined ? undefined : streamError, 'local');
+    this.#fatal(streamError, c, { reported: error === undefined ? undefined : streamError });
     return this.closed;
   }
 
-  /** GOAWAY(`code`) now, then end with `error` once it is flushed (bounded). */
-  #fatal(error, code, reported = error, initiator = 'local') {
+  /**
+   * GOAWAY(`code`) now, then end with `error` once it is flushed (bounded). `reported` is the
+   * error `closed` carries (the same unless given, even as undefined).
+   */
+  #fatal(error, code, options = {}) {
+    const reported = 'reported' in options ? options.reported : error;
     if (this.#ending) return;
     const engine = this.#engine;
     const lastStreamId = engine.highestInboundStreamId;
@@ -1082,7 +1087,7 @@ export class H2Session {
     } catch {
       // The engine is past taking a GOAWAY (it already sent one): the end goes on regardless.
     }
-    this.#end({ initiator, code, lastStreamId, error: reported }, error, true);
+    this.#end({ initiator: 'local', code, lastStreamId, error: reported }, error, true);
   }
 
   /** A limit the peer broke: GOAWAY(ENHANCE_YOUR_CALM). */
