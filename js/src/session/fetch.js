@@ -58,7 +58,14 @@ export async function sessionFetch(session, input, init) {
     endStream: !hasBody,
     signal: request.signal,
   });
-  const head = await stream.response;
+  let head;
+  try {
+    head = await stream.response;
+  } catch (error) {
+    // As fetch() does: an aborted request rejects with the signal's reason.
+    if (request.signal.aborted) throw request.signal.reason;
+    throw error;
+  }
   const nullBody = method === 'HEAD' || NULL_BODY_STATUS.has(head.status);
   const response = new Response(nullBody ? null : stream.readable, { status: head.status, headers: headersOf(head.headers) });
   const trailers = stream.trailers.then((t) => headersOf(t ?? []));

@@ -92,6 +92,7 @@ export class H2Session {
   #idleTimer = null;
   #handshakeTimer = null;
   #inboundBuffered = 0;
+  #lastReceiveAt = 0;
   #rapidResets = [];
   #connectionWindow = 65_535;
   #lastSettings = { local: undefined, remote: undefined };
@@ -361,6 +362,7 @@ export class H2Session {
   #receive(bytes) {
     if (this.#ending || this.#engine === null) return;
     const engine = this.#engine;
+    this.#lastReceiveAt = this.#o.clock.now();
     const before = engine.outboundBuffered;
     let events;
     let failure = null;
@@ -763,9 +765,13 @@ export class H2Session {
     } else {
       list = headerList(headers);
     }
+    // Missing :scheme and :authority come from the parent request; pseudo fields go first.
     const req = parent.request;
-    if (findField(list, ':scheme') === undefined && req.scheme !== undefined) list.push([':scheme', req.scheme]);
-    if (findField(list, ':authority') === undefined && req.authority !== undefined) list.push([':authority', req.authority]);
+    const pseudo = list.filter((f) => String(Array.isArray(f) ? f[0] : f.name).startsWith(':'));
+    const regular = list.filter((f) => !pseudo.includes(f));
+    if (findField(list, ':scheme') === undefined && req.scheme !== undefined) pseudo.push([':scheme', req.scheme]);
+    if (findField(list, ':authority') === undefined && req.authority !== undefined) pseudo.push([':authority', req.authority]);
+    list = pseudo.concat(regular);
     const id = this.#engine.getNextAvailableStreamId();
     this.#engine.pushStream(parent.id, id, list);
     const stream = new ServerStream(INTERNAL, this.#core, id, describeRequest(list), { pushed: true });
@@ -918,22 +924,23 @@ export class H2Session {
     });
   }
 
+  /**
+   * Keep-alive: once nothing has arrived for `intervalMs`, a PING; no ACK within `timeoutMs`
+   * ends the session (H2TimeoutError, kind 'keepAlive').
+   */
   #armKeepAlive() {
     const k = this.#o.keepAlive;
     if (k === null || !(k.intervalMs > 0)) return;
-    let seen = this.#link.bytesIn;
+    const clock = this.#o.clock;
     const tick = () => {
       if (this.#ending || this.#finishing) return;
-      if (this.#link.bytesIn !== seen) {
-        seen = this.#link.bytesIn;
-        this.#timers.start(k.intervalMs, tick);
+      const quiet = clock.now() - this.#lastReceiveAt;
+      if (quiet < k.intervalMs) {
+        this.#timers.start(k.intervalMs - quiet, tick);
         return;
       }
       this.ping(undefined, { timeoutMs: k.timeoutMs }).then(
-        () => {
-          seen = this.#link.bytesIn;
-          this.#timers.start(k.intervalMs, tick);
-        },
+        () => this.#timers.start(k.intervalMs, tick),
         (error) => {
           if (!(error instanceof H2TimeoutError)) return; // the session ended meanwhile
           this.#trace({ kind: 'timeout', timeout: 'keepAlive' });
