@@ -93,3 +93,17 @@ export function requestFields({ method = 'GET', scheme = 'http', authority, path
   if (protocol !== undefined) out.push([':protocol', protocol]);
   return out.concat(headerList(headers));
 }
+
+/**
+ * The promised request of a push: a header list, or a description `{ method, path, ... }`.
+ * Missing `:scheme` and `:authority` come from the parent request; pseudo fields go first.
+ */
+export function pushFields(headers, parent) {
+  const described = headers !== null && typeof headers === 'object' && !Array.isArray(headers) && 'path' in headers && !(':path' in headers);
+  const list = described ? requestFields(headers) : headerList(headers);
+  const pseudo = list.filter((f) => String(fieldName(f)).startsWith(':'));
+  const regular = list.filter((f) => !pseudo.includes(f));
+  if (findField(list, ':scheme') === undefined && parent.scheme !== undefined) pseudo.push([':scheme', parent.scheme]);
+  if (findField(list, ':authority') === undefined && parent.authority !== undefined) pseudo.push([':authority', parent.authority]);
+  return pseudo.concat(regular);
+}

@@ -167,18 +167,25 @@ export class Link {
 
   /**
    * Half-closes: closes the writable (FIN on transports that can half-close) once every
-   * queued write is done. Resolves `true` if that succeeded.
+   * queued write is done. Resolves `true` if that succeeded within `ms`.
    */
-  async closeWrite() {
-    if (this.#writeClosed || this.#ended) return false;
+  closeWrite(timers, ms) {
+    if (this.#writeClosed || this.#ended) return Promise.resolve(false);
     this.#writeClosed = true;
-    try {
-      await this.#writer.close();
-      return true;
-    } catch (error) {
-      this.#end('write', error);
-      return false;
-    }
+    return new Promise((resolve) => {
+      const timer = timers.start(ms, () => resolve(false));
+      this.#writer.close().then(
+        () => {
+          timer.cancel();
+          resolve(true);
+        },
+        (error) => {
+          timer.cancel();
+          this.#end('write', error);
+          resolve(false);
+        },
+      );
+    });
   }
 
   async #readLoop(head) {

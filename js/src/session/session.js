@@ -24,11 +24,14 @@ import {
 import { bytesOf } from '../octets.js';
 import { toByteTransport } from '../transports/index.js';
 import { TimerSet } from './clock.js';
+import { IncomingQueue, keepAlive, PingTracker, SettingsAcks, SlidingCount, Tracer } from './control.js';
+import { deferred } from './deferred.js';
 import { sessionFetch } from './fetch.js';
 import { FlowGate } from './flow.js';
-import { findField, hasPseudo, headerList, requestFields, requestOf, responseOf } from './headers.js';
+import { findField, hasPseudo, headerList, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
 import { engineConfig, sessionOptions, settingPairs } from './options.js';
+import { initiate } from './upgrade.js';
 import {
   ClientStream,
   controllerOf,
@@ -36,24 +39,11 @@ import {
   describeRequest,
   INTERNAL,
   resetError,
+  sendRequestBody,
   ServerStream,
 } from './stream.js';
 
 const MAX_STREAM_ID = 0x7fffffff;
-const noop = () => {};
-
-function deferred() {
-  let resolve;
-  let reject;
-  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
-  promise.catch(noop);
-  const d = { promise, settled: false };
-  d.resolve = (v) => !d.settled && ((d.settled = true), resolve(v));
-  d.reject = (e) => !d.settled && ((d.settled = true), reject(e));
-  return d;
-}
-
-const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** GOAWAY debug data: the ASCII of a short message. */
 const debugOf = (message) => String(message).replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
@@ -76,12 +66,9 @@ export class H2Session {
   #streams = new Map();
   #ready = deferred();
   #closed = deferred();
-  #incoming = [];
-  #incomingWaiters = [];
-  #incomingTaken = false;
-  #pings = new Map();
-  #pingCount = 0;
-  #settingsWaiters = [];
+  #incoming = new IncomingQueue();
+  #pings;
+  #settingsAcks;
   #goawayReceived = null;
   #localGoaway = null;
   #finalGoawaySent = false;
@@ -93,11 +80,11 @@ export class H2Session {
   #handshakeTimer = null;
   #inboundBuffered = 0;
   #lastReceiveAt = 0;
-  #rapidResets = [];
+  #rapidResets;
+  #tracer = null;
   #connectionWindow = 65_535;
   #lastSettings = { local: undefined, remote: undefined };
-  #traceQueue = [];
-  #stats = { framesIn: 0, framesOut: 0, streamsTotal: 0, resetsSent: 0, resetsReceived: 0, pingsSent: 0, rttMs: undefined };
+  #stats = { framesIn: 0, framesOut: 0, streamsTotal: 0, resetsSent: 0, resetsReceived: 0 };
   /** Server: called (later, in a microtask) with each new ServerStream; else use incoming(). */
   onstream = null;
   /** Client: called with `(pushed, parent)` for each pushed stream; returning `false` refuses it. */
@@ -160,10 +147,17 @@ export class H2Session {
     this.onpush = o.onpush ?? null;
     this.ongoaway = o.ongoaway ?? null;
     this.#timers = new TimerSet(o.clock);
+    this.#rapidResets = new SlidingCount(o.clock, o.rapidResetWindowMs);
+    if (typeof o.trace === 'function') this.#tracer = new Tracer(o.trace, o.clock, (error) => this.destroy(error));
     const engine = (this.#engine = new H2Connection(engineConfig(role, o)));
-    let upgradeStream = null;
+    let upgraded = null;
     try {
-      upgradeStream = this.#initiate(upgrade);
+      upgraded = initiate(engine, role, upgrade);
+      const growth = o.connectionWindowSize - this.#connectionWindow;
+      if (growth > 0) {
+        engine.incrementFlowControlWindow(growth);
+        this.#connectionWindow += growth;
+      }
       this.#link = new Link(
         t,
         { pending: () => this.#engine?.outboundBuffered ?? 0, take: () => this.#take() },
@@ -190,52 +184,32 @@ export class H2Session {
       highWaterMark: o.outboundHighWaterMark,
       timers: this.#timers,
     });
+    this.#pings = new PingTracker(
+      this.#timers,
+      (bytes) => {
+        this.#live();
+        this.#engine.ping(bytes);
+        this.#link.schedule();
+      },
+      () => this.#trace({ kind: 'timeout', timeout: 'ping' }),
+    );
+    this.#settingsAcks = new SettingsAcks(this.#timers);
     this.#core = this.#makeCore();
-    if (upgradeStream) this.#register(upgradeStream(this.#core));
+    if (upgraded !== null) {
+      this.#register(
+        role === 'server'
+          ? new ServerStream(INTERNAL, this.#core, 1, upgraded, { remoteEnded: true })
+          : new ClientStream(INTERNAL, this.#core, 1, upgraded, { endStream: true }),
+      );
+    }
     this.#handshakeTimer = this.#timers.start(o.handshakeTimeoutMs, () => {
       if (this.#state !== 'handshaking') return;
       this.#fatal(new H2TimeoutError(`no SETTINGS from the peer within ${o.handshakeTimeoutMs} ms`, { kind: 'handshake', initiator: 'library' }), ErrorCodes.SETTINGS_TIMEOUT);
     });
-    this.#expectSettingsAck(deferred(), o.settingsAckTimeoutMs);
+    this.#expectSettingsAck(o.settingsAckTimeoutMs);
     this.#trace({ kind: 'state', from: null, to: 'handshaking' });
     this.#link.start(upgrade?.head === undefined ? undefined : bytesOf(upgrade.head, 'head'));
     this.#link.schedule();
-  }
-
-  /** Queues the preface and SETTINGS; for an upgrade, returns a factory of stream 1. */
-  #initiate(upgrade) {
-    const engine = this.#engine;
-    if (upgrade === null) {
-      engine.initiateConnection();
-    } else if (this.#role === 'server') {
-      if (typeof upgrade.settings !== 'string' && !(upgrade.settings instanceof Uint8Array)) {
-        throw new H2UsageError('serverFromUpgrade needs the HTTP2-Settings header value', { initiator: 'local' });
-      }
-      engine.initiateUpgradeConnection(upgrade.settings);
-    } else {
-      const header = engine.initiateUpgradeConnection();
-      if (upgrade.settings !== undefined && upgrade.settings !== header) {
-        throw new H2UsageError('http2Settings differs from what these options send: use H2Session.upgradeSettings(options)', { initiator: 'local' });
-      }
-    }
-    const growth = this.#o.connectionWindowSize - this.#connectionWindow;
-    if (growth > 0) {
-      engine.incrementFlowControlWindow(growth);
-      this.#connectionWindow += growth;
-    }
-    if (upgrade === null) return null;
-    const r = upgrade.request ?? {};
-    const request = {
-      method: r.method ?? 'GET',
-      scheme: r.scheme ?? 'http',
-      authority: r.authority,
-      path: r.path ?? '/',
-      protocol: undefined,
-      headers: headerList(r.headers).map(([n, v]) => [String(n).toLowerCase(), String(v)]),
-    };
-    return this.#role === 'server'
-      ? (core) => new ServerStream(INTERNAL, core, 1, request, { remoteEnded: true })
-      : (core) => new ClientStream(INTERNAL, core, 1, request, { endStream: true });
   }
 
   /** What streams may ask of their session. */
@@ -263,14 +237,7 @@ export class H2Session {
       reset: (id, code) => this.#resetOnWire(id, code),
       ack: (id, n) => this.#ack(id, n),
       window: (id) => this.#window(id),
-      remoteWindow: (id) => {
-        try {
-          return this.#engine?.remoteFlowControlWindow(id) ?? 0;
-        } catch (error) {
-          if (error instanceof NoSuchStreamError) return 0;
-          throw error;
-        }
-      },
+      remoteWindow: (id) => this.#window(id, 'remoteFlowControlWindow'),
       streamDone: (stream) => this.#streamDone(stream),
       push: (parent, headers) => this.#push(parent, headers),
       inboundQueued: (n) => {
@@ -333,8 +300,8 @@ export class H2Session {
       streamsTotal: this.#stats.streamsTotal,
       resetsSent: this.#stats.resetsSent,
       resetsReceived: this.#stats.resetsReceived,
-      pingsSent: this.#stats.pingsSent,
-      rttMs: this.#stats.rttMs,
+      pingsSent: this.#pings.sent,
+      rttMs: this.#pings.rttMs,
       sendWindow: e ? e.outboundFlowControlWindow : 0,
       receiveWindow: e ? e.inboundFlowControlWindow : 0,
       bufferedAmount: this.bufferedAmount,
@@ -352,9 +319,11 @@ export class H2Session {
 
   /** Throws the right error when the engine can no longer take commands. */
   #live() {
-    if (this.#engine === null || this.#ending) {
-      throw new H2SessionClosingError('the session is closed', { initiator: 'local' });
-    }
+    if (this.#engine === null || this.#ending) throw this.#closedError();
+  }
+
+  #closedError() {
+    return new H2SessionClosingError('the session is closed', { initiator: 'local' });
   }
 
   // ---- reading --------------------------------------------------------------------------
@@ -406,14 +375,11 @@ export class H2Session {
       case 'RemoteSettingsChanged':
         this.#onRemoteSettings(event);
         break;
-      case 'SettingsAcknowledged': {
-        const waiter = this.#settingsWaiters.shift();
-        waiter?.timer.cancel();
-        waiter?.resolve(this.#engine.localSettings);
+      case 'SettingsAcknowledged':
+        this.#settingsAcks.acknowledged(this.#engine.localSettings);
         break;
-      }
       case 'PingAckReceived':
-        this.#onPingAck(event.pingData);
+        this.#pings.acknowledged(event.pingData);
         break;
       case 'RequestReceived':
         this.#onRequest(event);
@@ -485,9 +451,7 @@ export class H2Session {
       const handler = this.onstream;
       this.#deferStream(entry, () => handler.call(this, stream));
     } else {
-      const waiter = this.#incomingWaiters.shift();
-      if (waiter) waiter({ value: stream, done: false });
-      else this.#incoming.push(stream);
+      this.#incoming.push(stream);
     }
   }
 
@@ -498,12 +462,9 @@ export class H2Session {
     const unanswered = this.#role === 'server' && !entry.stream.pushed && !entry.stream.responded;
     entry.control.fail(resetError(event.streamId, event.errorCode, event.remoteReset ? 'remote' : 'library'));
     if (event.remoteReset && unanswered && this.#o.maxRapidResets > 0) {
-      const now = this.#o.clock.now();
-      const since = now - this.#o.rapidResetWindowMs;
-      this.#rapidResets.push(now);
-      while (this.#rapidResets.length > 0 && this.#rapidResets[0] <= since) this.#rapidResets.shift();
-      if (this.#rapidResets.length > this.#o.maxRapidResets) {
-        this.#calm(`rapid reset: ${this.#rapidResets.length} streams reset before an answer within ${this.#o.rapidResetWindowMs} ms`);
+      const count = this.#rapidResets.hit();
+      if (count > this.#o.maxRapidResets) {
+        this.#calm(`rapid reset: ${count} streams reset before an answer within ${this.#o.rapidResetWindowMs} ms`);
       }
     }
   }
@@ -531,18 +492,12 @@ export class H2Session {
     else if (this.#closeInfo.initiator === 'remote') Object.assign(this.#closeInfo, { code: info.code, lastStreamId: info.lastStreamId });
     this.#armIdle(false);
     if (this.#state === 'handshaking' || this.#state === 'open') this.#setState('closing');
+    // Streams we opened above the last id were never processed: safe to retry elsewhere.
     const ours = this.#role === 'client' ? 1 : 0;
-    for (const entry of [...this.#streams.values()]) {
-      const id = entry.stream.id;
-      if (id % 2 === ours && id > info.lastStreamId) {
-        entry.control.fail(
-          new H2RefusedStreamError(`stream ${id} was not processed: the peer's GOAWAY ends at stream ${info.lastStreamId}`, {
-            code: ErrorCodes.REFUSED_STREAM,
-            streamId: id,
-            initiator: 'remote',
-          }),
-        );
-      }
+    for (const { stream, control } of [...this.#streams.values()]) {
+      if (stream.id % 2 !== ours || stream.id <= info.lastStreamId) continue;
+      const message = `stream ${stream.id} was not processed: the peer's GOAWAY ends at stream ${info.lastStreamId}`;
+      control.fail(new H2RefusedStreamError(message, { code: ErrorCodes.REFUSED_STREAM, streamId: stream.id, initiator: 'remote' }));
     }
     if (info.code !== ErrorCodes.NO_ERROR) {
       const error = new H2GoAwayError(`the peer closed the connection (${errorCodeName(info.code) ?? info.code})`, {
@@ -601,7 +556,7 @@ export class H2Session {
     if (engine === null) return;
     const frames = engine.takeFrameTrace();
     if (frames.length === 0) return;
-    const tracing = typeof this.#o.trace === 'function';
+    const tracing = this.#tracer !== null;
     for (const f of frames) {
       if (f.direction === 'in') this.#stats.framesIn++;
       else this.#stats.framesOut++;
@@ -609,10 +564,11 @@ export class H2Session {
     }
   }
 
-  #window(id) {
+  /** A stream's send window (or, with 'remoteFlowControlWindow', its receive window). */
+  #window(id, which = 'localFlowControlWindow') {
     if (this.#engine === null) return 0;
     try {
-      return this.#engine.localFlowControlWindow(id);
+      return this.#engine[which](id);
     } catch (error) {
       // A stream the engine has closed or forgotten has no window; its sender learns why
       // from the stream's own error.
@@ -730,23 +686,8 @@ export class H2Session {
       entry.onResponse = timer.cancel;
       entry.cleanup.push(timer.cancel);
     }
-    if (hasBody) this.#sendRequestBody(entry, body);
+    if (hasBody) sendRequestBody(stream, entry.control, body);
     return stream;
-  }
-
-  #sendRequestBody(entry, body) {
-    const { stream, control } = entry;
-    const failed = (error) => {
-      if (!control.done) control.resetWith(ErrorCodes.CANCEL, resetError(stream.id, ErrorCodes.CANCEL, 'local', error));
-    };
-    const source = typeof Blob !== 'undefined' && body instanceof Blob ? body.stream() : body;
-    if (typeof source?.getReader === 'function') {
-      // pipeTo ends the stream at the body's end; a failing body aborts the writable (reset).
-      source.pipeTo(stream.writable).catch(failed);
-    } else {
-      // write() and end() reset the stream themselves on failure; the rejection is theirs.
-      stream.write(source).then(() => stream.end()).catch(failed);
-    }
   }
 
   #assertMayOpen() {
@@ -759,19 +700,7 @@ export class H2Session {
     this.#assertMayOpen();
     const settings = this.#engine.remoteSettings;
     if (settings.enablePush === 0) throw new H2UsageError('the client disabled server push (SETTINGS_ENABLE_PUSH = 0)', { initiator: 'local' });
-    let list;
-    if (headers !== null && typeof headers === 'object' && !Array.isArray(headers) && 'path' in headers && !(':path' in headers)) {
-      list = requestFields(headers);
-    } else {
-      list = headerList(headers);
-    }
-    // Missing :scheme and :authority come from the parent request; pseudo fields go first.
-    const req = parent.request;
-    const pseudo = list.filter((f) => String(Array.isArray(f) ? f[0] : f.name).startsWith(':'));
-    const regular = list.filter((f) => !pseudo.includes(f));
-    if (findField(list, ':scheme') === undefined && req.scheme !== undefined) pseudo.push([':scheme', req.scheme]);
-    if (findField(list, ':authority') === undefined && req.authority !== undefined) pseudo.push([':authority', req.authority]);
-    list = pseudo.concat(regular);
+    const list = pushFields(headers, parent.request);
     const id = this.#engine.getNextAvailableStreamId();
     this.#engine.pushStream(parent.id, id, list);
     const stream = new ServerStream(INTERNAL, this.#core, id, describeRequest(list), { pushed: true });
@@ -786,20 +715,9 @@ export class H2Session {
    */
   incoming() {
     if (this.#role !== 'server') throw new H2UsageError('incoming() is for server sessions', { initiator: 'local' });
-    if (this.#incomingTaken) throw new H2UsageError('incoming() may be iterated once', { initiator: 'local' });
-    this.#incomingTaken = true;
-    const next = () => {
-      if (this.#incoming.length > 0) return Promise.resolve({ value: this.#incoming.shift(), done: false });
-      if (this.#ending) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => this.#incomingWaiters.push(resolve));
-    };
-    return {
-      next,
-      return: () => Promise.resolve({ value: undefined, done: true }),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    const iterator = this.#incoming.take();
+    if (iterator === undefined) throw new H2UsageError('incoming() may be iterated once', { initiator: 'local' });
+    return iterator;
   }
 
   /** Fetch-style request: resolves with a standard Response (see fetch.js). */
@@ -814,53 +732,8 @@ export class H2Session {
    * ms, by the session's clock. `timeoutMs` rejects with H2TimeoutError (kind `'ping'`);
    * `signal` with its reason. Neither ends the session.
    */
-  ping(payload, { timeoutMs = 0, signal } = {}) {
-    if (this.#ending || this.#engine === null) return Promise.reject(new H2SessionClosingError('the session is closed', { initiator: 'local' }));
-    let bytes;
-    if (payload === undefined) {
-      const n = ++this.#pingCount;
-      bytes = Uint8Array.of(0x68, 0x32, 0x77, 0x00, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-    } else {
-      bytes = typeof payload === 'string' ? Uint8Array.from(payload, (c) => c.charCodeAt(0)) : bytesOf(payload, 'payload');
-      if (bytes.length !== 8) return Promise.reject(new InvalidInputError('a PING payload is exactly 8 octets'));
-    }
-    const key = hex(bytes);
-    if (this.#pings.has(key)) return Promise.reject(new H2UsageError('a PING with this payload is already outstanding', { initiator: 'local' }));
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    this.#engine.ping(bytes);
-    this.#stats.pingsSent++;
-    this.#link.schedule();
-    const started = this.#o.clock.now();
-    const d = deferred();
-    const undo = [];
-    const settle = (error, rtt) => {
-      if (this.#pings.get(key) !== entry) return;
-      this.#pings.delete(key);
-      for (const u of undo) u();
-      if (error === undefined) d.resolve(rtt);
-      else d.reject(error);
-    };
-    const entry = { started, settle };
-    this.#pings.set(key, entry);
-    const timer = this.#timers.start(timeoutMs, () => {
-      this.#trace({ kind: 'timeout', timeout: 'ping' });
-      settle(new H2TimeoutError(`no PING ACK within ${timeoutMs} ms`, { kind: 'ping', initiator: 'library' }));
-    });
-    undo.push(timer.cancel);
-    if (signal) {
-      const onAbort = () => settle(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      undo.push(() => signal.removeEventListener('abort', onAbort));
-    }
-    return d.promise;
-  }
-
-  #onPingAck(data) {
-    const entry = this.#pings.get(hex(data));
-    if (!entry) return;
-    const rtt = this.#o.clock.now() - entry.started;
-    this.#stats.rttMs = rtt;
-    entry.settle(undefined, rtt);
+  ping(payload, options) {
+    return this.#ending ? Promise.reject(this.#closedError()) : this.#pings.ping(payload, options);
   }
 
   /**
@@ -869,26 +742,22 @@ export class H2Session {
    * within `timeoutMs` the connection ends with GOAWAY(SETTINGS_TIMEOUT).
    */
   updateSettings(partial, { timeoutMs = this.#o.settingsAckTimeoutMs } = {}) {
-    if (this.#ending || this.#engine === null) return Promise.reject(new H2SessionClosingError('the session is closed', { initiator: 'local' }));
+    if (this.#ending) return Promise.reject(this.#closedError());
     try {
       this.#engine.updateSettings(settingPairs(partial));
     } catch (error) {
       return Promise.reject(error);
     }
     this.#link.schedule();
-    const d = deferred();
-    this.#expectSettingsAck(d, timeoutMs);
-    return d.promise;
+    return this.#expectSettingsAck(timeoutMs);
   }
 
-  #expectSettingsAck(d, timeoutMs) {
-    const waiter = { resolve: d.resolve, reject: d.reject, timer: null };
-    waiter.timer = this.#timers.start(timeoutMs, () => {
+  #expectSettingsAck(timeoutMs) {
+    return this.#settingsAcks.expect(timeoutMs, () => {
       this.#trace({ kind: 'timeout', timeout: 'settingsAck' });
       const error = new H2TimeoutError(`SETTINGS not acknowledged within ${timeoutMs} ms`, { kind: 'settingsAck', initiator: 'library' });
       this.#fatal(error, ErrorCodes.SETTINGS_TIMEOUT);
     });
-    this.#settingsWaiters.push(waiter);
   }
 
   /**
@@ -924,31 +793,18 @@ export class H2Session {
     });
   }
 
-  /**
-   * Keep-alive: once nothing has arrived for `intervalMs`, a PING; no ACK within `timeoutMs`
-   * ends the session (H2TimeoutError, kind 'keepAlive').
-   */
   #armKeepAlive() {
     const k = this.#o.keepAlive;
-    if (k === null || !(k.intervalMs > 0)) return;
-    const clock = this.#o.clock;
-    const tick = () => {
-      if (this.#ending || this.#finishing) return;
-      const quiet = clock.now() - this.#lastReceiveAt;
-      if (quiet < k.intervalMs) {
-        this.#timers.start(k.intervalMs - quiet, tick);
-        return;
-      }
-      this.ping(undefined, { timeoutMs: k.timeoutMs }).then(
-        () => this.#timers.start(k.intervalMs, tick),
-        (error) => {
-          if (!(error instanceof H2TimeoutError)) return; // the session ended meanwhile
-          this.#trace({ kind: 'timeout', timeout: 'keepAlive' });
-          this.#fatal(new H2TimeoutError(`keep-alive: no PING ACK within ${k.timeoutMs} ms`, { kind: 'keepAlive', initiator: 'library', cause: error }), ErrorCodes.NO_ERROR);
-        },
-      );
-    };
-    this.#timers.start(k.intervalMs, tick);
+    if (k === null) return;
+    keepAlive(this.#timers, k, {
+      lastReceiveAt: () => this.#lastReceiveAt,
+      ping: (timeoutMs) => this.ping(undefined, { timeoutMs }),
+      stopped: () => this.#ending || this.#finishing,
+      dead: (error) => {
+        this.#trace({ kind: 'timeout', timeout: 'keepAlive' });
+        this.#fatal(new H2TimeoutError(`keep-alive: no PING ACK within ${k.timeoutMs} ms`, { kind: 'keepAlive', initiator: 'library', cause: error }), ErrorCodes.NO_ERROR);
+      },
+    });
   }
 
   // ---- shutdown -------------------------------------------------------------------------
@@ -1041,7 +897,7 @@ export class H2Session {
     const link = this.#link;
     const flushed = await link.whenFlushed(timers, this.#o.goawayFlushTimeoutMs);
     if (!flushed) this.#trace({ kind: 'timeout', timeout: 'goawayFlush' });
-    if (flushed && !this.#ending && (await link.closeWrite()) && this.#transport.capabilities.halfClose && !this.#ending) {
+    if (flushed && !this.#ending && (await link.closeWrite(timers, this.#o.goawayFlushTimeoutMs)) && this.#transport.capabilities.halfClose && !this.#ending) {
       const eof = await link.whenEof(timers, this.#o.lingerMs);
       if (!eof && !this.#ending) this.#trace({ kind: 'timeout', timeout: 'linger' });
     }
@@ -1117,14 +973,13 @@ export class H2Session {
     this.#ending = true;
     this.#setState('closed');
     this.#closeInfo = info;
-    const cause = error ?? new H2SessionClosingError('the session is closed', { initiator: 'local' });
+    const cause = error ?? this.#closedError();
     for (const entry of [...this.#streams.values()]) entry.control.fail(cause);
     this.#flow.failAll(cause);
-    for (const entry of [...this.#pings.values()]) entry.settle(cause);
-    for (const waiter of this.#settingsWaiters.splice(0)) waiter.reject(cause);
+    this.#pings.failAll(cause);
+    this.#settingsAcks.failAll(cause);
     this.#ready.reject(cause);
-    for (const resolve of this.#incomingWaiters.splice(0)) resolve({ value: undefined, done: true });
-    for (const stream of this.#incoming.splice(0)) void stream; // failed above with the others
+    this.#incoming.end();
     this.#timers.clearAll();
     const finish = () => {
       this.#collectFrames();
@@ -1141,7 +996,7 @@ export class H2Session {
     };
     if (flush && !this.#link.ended) {
       this.#link.whenFlushed(this.#timers, this.#o.goawayFlushTimeoutMs).then(async (ok) => {
-        if (ok) await this.#link.closeWrite();
+        if (ok) await this.#link.closeWrite(this.#timers, this.#o.goawayFlushTimeoutMs);
         else this.#trace({ kind: 'timeout', timeout: 'goawayFlush' });
         finish();
       });
@@ -1152,24 +1007,9 @@ export class H2Session {
 
   // ---- tracing --------------------------------------------------------------------------
 
-  /** Hands a record to `options.trace`, later (in a microtask), in order. */
+  /** Hands a record to `options.trace` (later, in order). */
   #trace(record) {
-    const fn = this.#o.trace;
-    if (typeof fn !== 'function') return;
-    record.at = this.#o.clock.now();
-    this.#traceQueue.push(record);
-    if (this.#traceQueue.length > 1) return;
-    queueMicrotask(() => {
-      const records = this.#traceQueue.splice(0);
-      for (const r of records) {
-        try {
-          fn(r);
-        } catch (error) {
-          this.destroy(error);
-          return;
-        }
-      }
-    });
+    this.#tracer?.record(record);
   }
 }
 

@@ -15,7 +15,7 @@ import {
   H2UsageError,
 } from '../errors.js';
 import { dataOf } from '../octets.js';
-import { headerList, requestFields, responseOf } from './headers.js';
+import { headerList, responseOf } from './headers.js';
 
 /** Passed by the session to stream constructors; any other caller gets a TypeError. */
 export const INTERNAL = Symbol('h2wasm.session.internal');
@@ -634,4 +634,21 @@ export function describeRequest(list) {
   return out;
 }
 
-export { requestFields };
+/**
+ * Sends a request body on a client stream and ends it: bytes or a string written at once, a
+ * Blob or ReadableStream piped. A failing body resets the stream (CANCEL) with the failure
+ * as cause; every rejection here has that owner.
+ */
+export function sendRequestBody(stream, control, body) {
+  const failed = (error) => {
+    if (!control.done) control.resetWith(ErrorCodes.CANCEL, resetError(stream.id, ErrorCodes.CANCEL, 'local', error));
+  };
+  const source = typeof Blob !== 'undefined' && body instanceof Blob ? body.stream() : body;
+  if (typeof source?.getReader === 'function') {
+    // pipeTo ends the stream at the body's end; a failing body aborts the writable (reset).
+    source.pipeTo(stream.writable).catch(failed);
+  } else {
+    // write() and end() reset the stream themselves on failure.
+    stream.write(source).then(() => stream.end()).catch(failed);
+  }
+}
