@@ -68,8 +68,11 @@ times.wasmOpt = run(wasmOpt, [
 cpSync(join(root, 'js', 'src'), dist, { recursive: true });
 
 // Sizes of what ships (the files that package.json "files" lists under js/dist/).
+const jsIn = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => join(dir, f)) : []);
 const shippedJs = [
-  ...readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => join(dist, f)),
+  ...jsIn(dist),
+  ...jsIn(join(dist, 'session')),
+  ...jsIn(join(dist, 'transports')),
   join(wasmOut, 'h2wasm.js'),
 ];
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
