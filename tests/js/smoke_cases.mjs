@@ -220,6 +220,38 @@ export function smokeCases({ initialisedAtImport }) {
         pair.free();
       },
     },
+    {
+      name: 'an H2Session client and server exchange a request, a body and trailers, then close',
+      async run(h2) {
+        const [clientEnd, serverEnd] = h2.memoryTransportPair();
+        const server = h2.H2Session.server(serverEnd, {
+          async onstream(stream) {
+            const chunks = [];
+            for await (const chunk of stream.readable) chunks.push(...chunk);
+            stream.respond(200, [['content-type', 'application/octet-stream']]);
+            await stream.write(Uint8Array.from(chunks).reverse());
+            await stream.end([['x-length', String(chunks.length)]]);
+          },
+        });
+        const client = h2.H2Session.client(clientEnd);
+        const body = new Uint8Array(70_000).map((_, i) => i & 0xff); // more than one window
+        const stream = client.request(request('/echo', 'POST'), { body });
+        const response = await stream.response;
+        equal(response.status, 200, 'status');
+        let length = 0;
+        let last = -1;
+        for await (const chunk of stream.readable) {
+          length += chunk.length;
+          last = chunk[chunk.length - 1];
+        }
+        equal(length, body.length, 'echoed length');
+        equal(last, body[0], 'last octet echoed is the first sent');
+        equal(JSON.stringify(await stream.trailers), JSON.stringify([['x-length', '70000']]), 'trailers');
+        const closed = await client.close();
+        equal(closed.initiator, 'local', 'client closed by us');
+        equal((await server.closed).initiator, 'remote', 'server closed by the peer');
+      },
+    },
   ];
   return cases;
 }
