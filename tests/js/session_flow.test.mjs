@@ -134,7 +134,7 @@ test('progress restarts the flow-control deadline; it measures time without prog
   await server.destroy();
 });
 
-test("onFlowControlTimeout: 'error' rejects the write but keeps the stream", async (t) => {
+test("Duck #4: a timed-out waiter woken later does no harm (onFlowControlTimeout: 'error' keeps the stream)", async (t) => {
   const clock = new FakeClock();
   let failure;
   let stream;
@@ -419,4 +419,47 @@ test('remote RST_STREAM fails the stream with H2StreamResetError and wakes its b
   assert.equal(stream.signal.reason, failure);
   await assert.rejects(stream.closed, (e) => e === failure);
   await server.destroy();
+});
+
+test('Duck #3: no delay between reads: a request in 7-octet pieces is answered with the clock standing still', async (t) => {
+  const clock = new FakeClock();
+  const { client } = await (async () => {
+    const [a, b] = memoryTransportPair({ chunking: 7, clock });
+    const server = H2Session.server(b, {
+      clock,
+      async onstream(s) {
+        const body = await readAll(s.readable);
+        s.respond(200);
+        await s.write(body);
+        await s.end();
+      },
+    });
+    const c = H2Session.client(a, { clock });
+    t.after(() => Promise.all([c.destroy(), server.destroy()]));
+    await c.ready;
+    return { client: c };
+  })();
+  const body = pattern(40_000);
+  const stream = client.request(req('/', 'POST'), { body });
+  assert.deepEqual(await readAll(stream.readable), body);
+  assert.equal(clock.now(), 0, 'thousands of reads, no time spent between them');
+});
+
+test('Duck #5: an idle session does no work: nothing is written and no timer is left running', async (t) => {
+  const clock = new FakeClock();
+  const records = [];
+  const [a, b] = memoryTransportPair({ clock });
+  const server = H2Session.server(b, { clock });
+  const client = H2Session.client(a, { clock, trace: (r) => records.push(r) });
+  t.after(() => Promise.all([client.destroy(), server.destroy()]));
+  await client.ready;
+  await settle(10);
+  const before = records.length;
+  const written = a.sent.length;
+  await settle(50);
+  await clock.advance(3_600_000); // an hour, with no idle timeout or keep-alive configured
+  assert.equal(records.length, before, 'no frame, no state change');
+  assert.equal(a.sent.length, written, 'no write');
+  assert.equal(clock.pending, 0, 'no timer scheduled');
+  assert.equal(client.state, 'open');
 });
