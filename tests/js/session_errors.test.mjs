@@ -19,6 +19,7 @@ import {
   H2StreamResetError,
   H2TimeoutError,
   H2UsageError,
+  fromWebStreams,
   InvalidInputError,
   memoryTransportPair,
 } from 'h2wasm';
@@ -301,4 +302,39 @@ test('the session error classes: one hierarchy under H2Error, with code, initiat
   );
   assert.equal(new DenialOfServiceError('x', { initiator: 'remote' }).initiator, 'remote');
   assert.equal(new H2ProtocolError('x').initiator, undefined);
+});
+
+test("a transport's closed: rejected is a loss with its cause; resolved lets queued bytes be read first", async (t) => {
+  const failure = new Error('socket error');
+  const rejected = H2Session.client(
+    fromWebStreams({ readable: new ReadableStream(), writable: new WritableStream(), closed: Promise.reject(failure) }),
+  );
+  t.after(() => rejected.destroy());
+  const lost = await rejected.closed;
+  assert.ok(lost.error instanceof H2ConnectionLostError);
+  assert.equal(lost.error.cause, failure);
+
+  // The server's whole answer is still in the readable when `closed` has already resolved.
+  const clock = new FakeClock();
+  const answer = F.concat(
+    F.settings(),
+    F.settingsAck(),
+    F.headers(1, [[':status', '200']], { endStream: true }),
+    F.goaway(1, ErrorCodes.NO_ERROR),
+  );
+  const readable = new ReadableStream({
+    start(controller) {
+      setTimeout(() => {
+        controller.enqueue(answer);
+        controller.close();
+      }, 5);
+    },
+  });
+  const session = H2Session.client(fromWebStreams({ readable, writable: new WritableStream(), closed: Promise.resolve() }), { clock });
+  t.after(() => session.destroy());
+  const stream = session.request(req('/'));
+  assert.equal((await stream.response).status, 200);
+  const info = await session.closed;
+  assert.equal(info.error, undefined);
+  assert.equal(info.initiator, 'remote');
 });

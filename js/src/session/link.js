@@ -31,6 +31,7 @@ export class Link {
   #ended = false;
   #writeClosed = false;
   #eofWaiters = new Set();
+  #graceTimer = null;
   #drainWaiters = new Set();
   /** Octets read and written, and taken from the engine in total. */
   bytesIn = 0;
@@ -56,12 +57,19 @@ export class Link {
   /**
    * Starts reading; watches the transport's `closed`. `head` is bytes already read from the
    * transport by someone else (after an HTTP/1.1 upgrade), handled before the first read.
+   * A rejected `closed` ends the link at once; a resolved one only if the readable has not
+   * reached its EOF within `graceMs` (what was still queued in it is read first).
    */
-  start(head) {
+  start(head, timers, graceMs) {
     this.#readLoop(head);
-    if (this.#transport.closed && typeof this.#transport.closed.then === 'function') {
-      this.#transport.closed.then(
-        () => this.#end('closed', undefined),
+    const closed = this.#transport.closed;
+    if (closed && typeof closed.then === 'function') {
+      closed.then(
+        () => {
+          if (this.#ended || this.eof) return;
+          this.#graceTimer = timers.start(graceMs, () => this.#end('closed', undefined));
+          if (!this.#graceTimer.active) this.#end('closed', undefined);
+        },
         (error) => this.#end('closed', error),
       );
     }
@@ -240,6 +248,7 @@ export class Link {
   shutdown(reason) {
     if (this.#ended) return;
     this.#ended = true;
+    this.#graceTimer?.cancel();
     for (const resolve of [...this.#eofWaiters]) resolve(false);
     for (const resolve of [...this.#drainWaiters]) resolve(false);
     const ignore = () => {};

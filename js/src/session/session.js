@@ -208,7 +208,7 @@ export class H2Session {
     });
     this.#expectSettingsAck(o.settingsAckTimeoutMs);
     this.#trace({ kind: 'state', from: null, to: 'handshaking' });
-    this.#link.start(upgrade?.head === undefined ? undefined : bytesOf(upgrade.head, 'head'));
+    this.#link.start(upgrade?.head === undefined ? undefined : bytesOf(upgrade.head, 'head'), this.#timers, o.lingerMs);
     this.#link.schedule();
   }
 
@@ -536,7 +536,7 @@ export class H2Session {
     }
     const announced = this.#localGoaway !== null || this.#goawayReceived !== null;
     if (kind === 'eof' && announced && this.#streams.size === 0) {
-      this.#end(this.#closeInfoNow(), undefined, false);
+      this.#end(this.#closeInfoNow(), undefined, true); // our own last frames still go out
       return;
     }
     const how = { eof: 'the peer closed the connection', read: 'reading failed', write: 'writing failed', closed: 'the transport closed' }[kind];
