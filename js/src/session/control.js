@@ -2,7 +2,8 @@
 // time), and SETTINGS waiting for theirs (in order: the peer acknowledges SETTINGS frames in
 // the order it received them).
 
-import { H2TimeoutError, H2UsageError, InvalidInputError } from '../errors.js';
+import { errorCodeName } from '../constants.js';
+import { H2Error, H2GoAwayError, H2TimeoutError, H2UsageError, InvalidInputError } from '../errors.js';
 import { bytesOf } from '../octets.js';
 import { deferred } from './deferred.js';
 
@@ -251,4 +252,21 @@ export class IncomingQueue {
       },
     };
   }
+}
+
+/** The error of a GOAWAY from the peer with an error code (`info`: code, lastStreamId, debugData). */
+export function peerGoAwayError(info) {
+  return new H2GoAwayError(`the peer closed the connection (${errorCodeName(info.code) ?? info.code})`, {
+    code: info.code,
+    lastStreamId: info.lastStreamId,
+    debugData: info.debugData,
+    initiator: 'remote',
+  });
+}
+
+/** What streams fail with when the application destroys the session (with `error`, maybe). */
+export function destroyedError(error, code) {
+  if (error instanceof H2Error) return error;
+  const message = error === undefined ? 'the session was destroyed' : `the session was destroyed: ${error?.message ?? error}`;
+  return new H2GoAwayError(message, { code, initiator: 'local', cause: error });
 }

@@ -8,12 +8,11 @@
 // bodies and promises), or the session (`closed`).
 
 import { H2Connection } from '../connection.js';
-import { ErrorCodes, errorCodeName, SettingCodes } from '../constants.js';
+import { ErrorCodes, SettingCodes } from '../constants.js';
 import {
   DenialOfServiceError,
   H2ConnectionLostError,
   H2Error,
-  H2GoAwayError,
   H2RefusedStreamError,
   H2SessionClosingError,
   H2TimeoutError,
@@ -24,14 +23,14 @@ import {
 import { bytesOf } from '../octets.js';
 import { toByteTransport } from '../transports/index.js';
 import { TimerSet } from './clock.js';
-import { IncomingQueue, keepAlive, PingTracker, SettingsAcks, SlidingCount, Tracer } from './control.js';
+import { destroyedError, IncomingQueue, keepAlive, peerGoAwayError, PingTracker, SettingsAcks, SlidingCount, Tracer } from './control.js';
 import { deferred } from './deferred.js';
 import { sessionFetch } from './fetch.js';
 import { FlowGate } from './flow.js';
 import { findField, hasPseudo, headerList, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
 import { engineConfig, sessionOptions, settingPairs } from './options.js';
-import { initiate } from './upgrade.js';
+import { initiate, upgradeSettings } from './upgrade.js';
 import {
   ClientStream,
   controllerOf,
@@ -126,13 +125,7 @@ export class H2Session {
 
   /** The HTTP2-Settings header value a client with `options` sends in its upgrade request. */
   static upgradeSettings(options = {}) {
-    const o = sessionOptions('client', options);
-    const engine = new H2Connection(engineConfig('client', o));
-    try {
-      return engine.initiateUpgradeConnection();
-    } finally {
-      engine.free();
-    }
+    return upgradeSettings(options);
   }
 
   constructor(token, role, transport, options, upgrade) {
@@ -240,12 +233,7 @@ export class H2Session {
       remoteWindow: (id) => this.#window(id, 'remoteFlowControlWindow'),
       streamDone: (stream) => this.#streamDone(stream),
       push: (parent, headers) => this.#push(parent, headers),
-      inboundQueued: (n) => {
-        this.#inboundBuffered += n;
-      },
-      inboundConsumed: (n) => {
-        this.#inboundBuffered -= n;
-      },
+      inbound: (delta) => (this.#inboundBuffered += delta),
       traceTimeout: (kind, streamId) => this.#trace({ kind: 'timeout', timeout: kind, streamId }),
     };
   }
@@ -500,12 +488,7 @@ export class H2Session {
       control.fail(new H2RefusedStreamError(message, { code: ErrorCodes.REFUSED_STREAM, streamId: stream.id, initiator: 'remote' }));
     }
     if (info.code !== ErrorCodes.NO_ERROR) {
-      const error = new H2GoAwayError(`the peer closed the connection (${errorCodeName(info.code) ?? info.code})`, {
-        code: info.code,
-        lastStreamId: info.lastStreamId,
-        debugData: info.debugData,
-        initiator: 'remote',
-      });
+      const error = peerGoAwayError(info);
       this.#end({ initiator: 'remote', code: info.code, lastStreamId: info.lastStreamId, error }, error, true);
       return;
     }
@@ -922,14 +905,7 @@ export class H2Session {
   destroy(error, code) {
     if (this.#ending) return this.closed;
     const c = code ?? (error === undefined ? ErrorCodes.NO_ERROR : ErrorCodes.INTERNAL_ERROR);
-    const streamError =
-      error instanceof H2Error
-        ? error
-        : new H2GoAwayError(error === undefined ? 'the session was destroyed' : `the session was destroyed: ${error?.message ?? error}`, {
-            code: c,
-            initiator: 'local',
-            cause: error,
-          });
+    const streamError = destroyedError(error, c);
     this.#fatal(streamError, c, { reported: error === undefined ? undefined : streamError });
     return this.closed;
   }

@@ -332,7 +332,7 @@ export class H2Stream {
   #deliver(controller) {
     const chunk = this.#queue.shift();
     this.#queuedBytes -= chunk.bytes.length;
-    this.#core.inboundConsumed(chunk.bytes.length);
+    this.#core.inbound(-chunk.bytes.length);
     controller.enqueue(chunk.bytes);
     if (chunk.unacked > 0) this.#core.ack(this.#id, chunk.unacked);
   }
@@ -369,7 +369,7 @@ export class H2Stream {
 
   #dropQueued() {
     this.#ackQueued();
-    this.#core.inboundConsumed(this.#queuedBytes);
+    this.#core.inbound(-this.#queuedBytes);
     this.#queue = [];
     this.#queuedBytes = 0;
   }
@@ -402,7 +402,7 @@ export class H2Stream {
     // The engine's buffer is reused; the chunk must outlive this call.
     this.#queue.push({ bytes, unacked: bytes.length });
     this.#queuedBytes += bytes.length;
-    this.#core.inboundQueued(bytes.length);
+    this.#core.inbound(bytes.length);
     this.#wakePull();
   }
 

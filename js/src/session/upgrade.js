@@ -2,8 +2,20 @@
 // (`initiateUpgradeConnection`), in which case stream 1 is the HTTP/1.1 request that asked
 // for the upgrade: half-closed (remote) on the server, half-closed (local) on the client.
 
+import { H2Connection } from '../connection.js';
 import { H2UsageError } from '../errors.js';
 import { headerList } from './headers.js';
+import { engineConfig, sessionOptions } from './options.js';
+
+/** The HTTP2-Settings value of a client with `options`: the SETTINGS it would send. */
+export function upgradeSettings(options = {}) {
+  const engine = new H2Connection(engineConfig('client', sessionOptions('client', options)));
+  try {
+    return engine.initiateUpgradeConnection();
+  } finally {
+    engine.free();
+  }
+}
 
 /**
  * Queues the preface (client) and SETTINGS. `upgrade` is null, or `{ settings, request }`
