@@ -57,11 +57,6 @@ export class FlowGate {
     return this.#queue.length;
   }
 
-  /** Whether any sender of `stream` is waiting (for window or for the transport). */
-  isWaiting(stream) {
-    return this.#queue.some((w) => w.sender.stream === stream) || [...this.#draining].some((w) => w.sender.stream === stream);
-  }
-
   /**
    * Hands `bytes` to the engine on `stream` within the windows. Resolves when all of it is in
    * the engine and the transport backlog is below the high-water mark; rejects with

@@ -27,17 +27,20 @@ export function headerList(headers) {
 const fieldName = (field) => (Array.isArray(field) ? field[0] : field.name);
 const fieldValue = (field) => (Array.isArray(field) ? field[1] : field.value);
 
+/** A header name or value as a string (bytes as latin1, as received fields are). */
+const fieldText = (v) => (typeof v === 'string' ? v : v instanceof Uint8Array ? String.fromCharCode(...v) : String(v));
+
 /** The value of the first field named `name` in an outbound list, or `undefined`. */
 export function findField(list, name) {
   for (const field of list) {
-    if (String(fieldName(field)).toLowerCase() === name) return String(fieldValue(field));
+    if (fieldText(fieldName(field)).toLowerCase() === name) return fieldText(fieldValue(field));
   }
   return undefined;
 }
 
 /** Whether an outbound list already has a pseudo-header field (a name starting with ':'). */
 export function hasPseudo(list) {
-  return list.some((field) => String(fieldName(field)).startsWith(':'));
+  return list.some((field) => fieldText(fieldName(field)).startsWith(':'));
 }
 
 /**
@@ -101,9 +104,25 @@ export function requestFields({ method = 'GET', scheme = 'http', authority, path
 export function pushFields(headers, parent) {
   const described = headers !== null && typeof headers === 'object' && !Array.isArray(headers) && 'path' in headers && !(':path' in headers);
   const list = described ? requestFields(headers) : headerList(headers);
-  const pseudo = list.filter((f) => String(fieldName(f)).startsWith(':'));
+  const pseudo = list.filter((f) => fieldText(fieldName(f)).startsWith(':'));
   const regular = list.filter((f) => !pseudo.includes(f));
   if (findField(list, ':scheme') === undefined && parent.scheme !== undefined) pseudo.push([':scheme', parent.scheme]);
   if (findField(list, ':authority') === undefined && parent.authority !== undefined) pseudo.push([':authority', parent.authority]);
   return pseudo.concat(regular);
+}
+
+
+/**
+ * The description of an outbound request list (what ClientStream.request and a pushed
+ * ServerStream.request show): pseudo fields by name, regular fields in order, lowercased.
+ */
+export function describeRequest(list) {
+  const out = { method: undefined, scheme: undefined, authority: undefined, path: undefined, protocol: undefined, headers: [] };
+  for (const field of list) {
+    const name = fieldText(fieldName(field)).toLowerCase();
+    const value = fieldText(fieldValue(field));
+    if (!name.startsWith(':')) out.headers.push([name, value]);
+    else if (name !== ':headers' && name.slice(1) in out) out[name.slice(1)] = value;
+  }
+  return out;
 }

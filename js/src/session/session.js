@@ -27,7 +27,7 @@ import { destroyedError, IncomingQueue, keepAlive, peerGoAwayError, PingTracker,
 import { deferred } from './deferred.js';
 import { sessionFetch } from './fetch.js';
 import { FlowGate } from './flow.js';
-import { findField, hasPseudo, headerList, pushFields, requestOf, responseOf } from './headers.js';
+import { describeRequest, findField, hasPseudo, headerList, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
 import { engineConfig, sessionOptions, settingPairs } from './options.js';
 import { initiate, upgradeSettings } from './upgrade.js';
@@ -35,7 +35,6 @@ import {
   ClientStream,
   controllerOf,
   deliverResponse,
-  describeRequest,
   INTERNAL,
   resetError,
   sendRequestBody,

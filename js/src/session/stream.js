@@ -618,22 +618,6 @@ export class ClientStream extends H2Stream {
   }
 }
 
-/** The request description of an outbound list, for ClientStream.request. */
-export function describeRequest(list) {
-  const out = { method: undefined, scheme: undefined, authority: undefined, path: undefined, protocol: undefined, headers: [] };
-  for (const field of list) {
-    const name = String(Array.isArray(field) ? field[0] : field.name);
-    const value = String(Array.isArray(field) ? field[1] : field.value);
-    if (name.startsWith(':')) {
-      const key = name.slice(1);
-      if (key in out && key !== 'headers') out[key] = value;
-    } else {
-      out.headers.push([name, value]);
-    }
-  }
-  return out;
-}
-
 /**
  * Sends a request body on a client stream and ends it: bytes or a string written at once, a
  * Blob or ReadableStream piped. A failing body resets the stream (CANCEL) with the failure
