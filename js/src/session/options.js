@@ -116,7 +116,9 @@ export function engineConfig(role, o) {
   for (const key of ['clientSide', 'gracefulShutdown', 'frameTrace', 'rawHeaders']) {
     if (key in extra) throw new InvalidInputError(`engine.${key} is set by the session`);
   }
-  const limits = { ...(extra.limits ?? {}) };
+  // The frame trace feeds stats() and `trace`; it is drained after every read and before
+  // every write, so only one read holding more frames than this could lose entries.
+  const limits = { maxTraceEntries: 65_536, ...(extra.limits ?? {}) };
   for (const [option, limit] of Object.entries(LIMIT_OPTIONS)) {
     if (o[option] !== undefined) limits[limit] = o[option];
   }
