@@ -130,7 +130,7 @@ node_tests=(
   tests/js/session_fetch.test.mjs
   tests/js/session_upgrade.test.mjs
 )
-node_interop_tests=(tests/js/interop_node_http2.test.mjs)
+node_interop_tests=(tests/js/interop_node_http2.test.mjs tests/js/session_interop.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs)
