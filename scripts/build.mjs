@@ -68,8 +68,13 @@ times.wasmOpt = run(wasmOpt, [
 cpSync(join(root, 'js', 'src'), dist, { recursive: true });
 
 // Sizes of what ships (the files that package.json "files" lists under js/dist/).
-const jsIn = (dir) => readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
-const shippedJs = [...jsIn(dist), ...jsIn(join(dist, 'transports')), join(wasmOut, 'h2wasm.js')];
+const jsIn = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => join(dir, f)) : []);
+const shippedJs = [
+  ...jsIn(dist),
+  ...jsIn(join(dist, 'session')),
+  ...jsIn(join(dist, 'transports')),
+  join(wasmOut, 'h2wasm.js'),
+];
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const wasmBytes = readFileSync(bgWasm);
 const jsBytes = Buffer.concat(shippedJs.map((f) => readFileSync(f)));

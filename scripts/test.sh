@@ -120,10 +120,19 @@ node_tests=(
   tests/js/connection_config.test.mjs
   tests/js/connection_bytestrings.test.mjs
   tests/js/connection_pair.test.mjs
+  tests/js/session_handshake.test.mjs
+  tests/js/session_flow.test.mjs
+  tests/js/session_shutdown.test.mjs
+  tests/js/session_errors.test.mjs
+  tests/js/session_timers.test.mjs
+  tests/js/session_push.test.mjs
+  tests/js/session_connect.test.mjs
+  tests/js/session_fetch.test.mjs
+  tests/js/session_upgrade.test.mjs
   tests/js/transports_node.test.mjs
   tests/js/transports_websocket.test.mjs
 )
-node_interop_tests=(tests/js/interop_node_http2.test.mjs)
+node_interop_tests=(tests/js/interop_node_http2.test.mjs tests/js/session_interop.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs tests/js/transports_websocket.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs ./tests/js/transports_node.test.mjs ./tests/js/transports_websocket.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs tests/js/transports_workerd.test.mjs)

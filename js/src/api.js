@@ -21,7 +21,19 @@ export {
   DenialOfServiceError,
   RFC1122Error,
   InvalidInputError,
+  H2GoAwayError,
+  H2StreamResetError,
+  H2RefusedStreamError,
+  H2TimeoutError,
+  H2FlowControlTimeoutError,
+  H2ConnectionLostError,
+  H2UsageError,
+  H2SessionClosingError,
 } from './errors.js';
+export { H2Session } from './session/session.js';
+export { H2Stream, ServerStream, ClientStream } from './session/stream.js';
+export { serve } from './session/fetch.js';
+export { fromWebStreams, memoryTransportPair } from './transports/index.js';
 export {
   fromCloudflareSocket,
   fromDenoConn,

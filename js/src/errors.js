@@ -15,7 +15,21 @@
 // │   ├── InvalidBodyLengthError           PROTOCOL_ERROR (expectedLength, actualLength)
 // │   └── DenialOfServiceError             ENHANCE_YOUR_CALM
 // ├── RFC1122Error                         (no code)
-// └── InvalidInputError                    (no code; python h2's ValueError/TypeError)
+// ├── InvalidInputError                    (no code; python h2's ValueError/TypeError)
+// │   session layer (H2Session and its streams):
+// ├── H2GoAwayError                        a GOAWAY ended the connection (code: its code)
+// ├── H2StreamResetError                   RST_STREAM ended a stream (code: its code)
+// │   └── H2RefusedStreamError             REFUSED_STREAM, or above a GOAWAY's last id; retryable
+// ├── H2TimeoutError                       a deadline passed (kind says which)
+// │   └── H2FlowControlTimeoutError        no flow-control progress for flowControlTimeoutMs
+// ├── H2ConnectionLostError                EOF, read or write error, transport closed (cause)
+// ├── H2UsageError                         API misuse (writing after end(), ...)
+// └── H2SessionClosingError                no new stream: GOAWAY sent or received; retryable
+//
+// Every class also carries `initiator` where it is known: 'local' (this application asked for
+// it), 'remote' (the peer sent it or caused it) or 'library' (h2wasm decided: a timeout, a
+// limit). The engine's own errors (the python h2 mirror) leave it undefined when thrown by a
+// command; the session sets it to 'remote' on the ones the peer's bytes caused.
 
 /** Base class of every error h2wasm throws. */
 export class H2Error extends Error {
@@ -30,6 +44,14 @@ export class H2Error extends Error {
      * failing one. Handle them: they happened.
      */
     this.events = details.events ?? [];
+    /** Who the error comes from: `'local'`, `'remote'`, `'library'`, or `undefined`. */
+    this.initiator = details.initiator ?? undefined;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+
+  /** Whether the same request may be retried on another connection (false by default). */
+  get retryable() {
+    return false;
   }
 }
 
@@ -65,6 +87,61 @@ export class RFC1122Error extends H2Error {}
 /** An argument is out of range or of the wrong type. */
 export class InvalidInputError extends H2Error {}
 
+// ---- the session layer -----------------------------------------------------------------
+
+/** A GOAWAY ended the connection; `code` is its error code, `lastStreamId` its last id. */
+export class H2GoAwayError extends H2Error {
+  constructor(message, details = {}) {
+    super(message, details);
+    /** The last-stream-id the GOAWAY carried. */
+    this.lastStreamId = details.lastStreamId ?? undefined;
+    /** The GOAWAY's debug data, if any. */
+    this.debugData = details.debugData ?? undefined;
+  }
+}
+
+/** RST_STREAM ended a stream; `code` is its error code, `initiator` who sent it. */
+export class H2StreamResetError extends H2Error {}
+
+/**
+ * The peer did not process the stream: RST_STREAM(REFUSED_STREAM), or a stream above the
+ * last-stream-id of the peer's GOAWAY. Safe to retry on another connection.
+ */
+export class H2RefusedStreamError extends H2StreamResetError {
+  get retryable() {
+    return true;
+  }
+}
+
+/** A deadline passed. `kind` names it: `'handshake'`, `'settingsAck'`, `'ping'`, ... */
+export class H2TimeoutError extends H2Error {
+  constructor(message, details = {}) {
+    super(message, details);
+    /** Which deadline: see docs/session.md for the list. */
+    this.kind = details.kind ?? undefined;
+  }
+}
+
+/** A write made no flow-control progress for `flowControlTimeoutMs` (kind `'flowControl'`). */
+export class H2FlowControlTimeoutError extends H2TimeoutError {
+  constructor(message, details = {}) {
+    super(message, { ...details, kind: 'flowControl' });
+  }
+}
+
+/** The transport ended under the session (EOF, read or write error); `cause` says how. */
+export class H2ConnectionLostError extends H2Error {}
+
+/** The API was used the wrong way (writing after `end()`, responding twice, ...). */
+export class H2UsageError extends H2Error {}
+
+/** No new stream: this session sent or received GOAWAY, or is closed. Retry elsewhere. */
+export class H2SessionClosingError extends H2Error {
+  get retryable() {
+    return true;
+  }
+}
+
 /** python h2's name for `H2ProtocolError`. */
 export const ProtocolError = H2ProtocolError;
 
@@ -86,7 +163,17 @@ const BY_KIND = {
 };
 
 // `name` is set on each prototype explicitly so that it survives minification.
-for (const [name, Class] of Object.entries({ H2Error, H2ProtocolError, ...BY_KIND })) {
+const SESSION_CLASSES = {
+  H2GoAwayError,
+  H2StreamResetError,
+  H2RefusedStreamError,
+  H2TimeoutError,
+  H2FlowControlTimeoutError,
+  H2ConnectionLostError,
+  H2UsageError,
+  H2SessionClosingError,
+};
+for (const [name, Class] of Object.entries({ H2Error, H2ProtocolError, ...BY_KIND, ...SESSION_CLASSES })) {
   if (Class !== H2ProtocolError || name === 'H2ProtocolError') {
     Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
   }

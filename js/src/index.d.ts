@@ -378,6 +378,7 @@ declare global {
   // compiling with an older `lib` (say es2022) can still check these declarations.
   interface SymbolConstructor {
     readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
   }
 }
 
@@ -460,14 +461,30 @@ export class H2Connection {
 
 // ---- errors ---------------------------------------------------------------------------
 
+/** Who an error comes from: the application, the peer, or h2wasm itself (a timeout, a limit). */
+export type ErrorInitiator = 'local' | 'remote' | 'library';
+
+/** Fields accepted by the error constructors. */
+export interface H2ErrorDetails {
+  code?: number;
+  streamId?: number;
+  initiator?: ErrorInitiator;
+  cause?: unknown;
+}
+
 /** Base class of every error h2wasm throws. */
 export class H2Error extends Error {
+  constructor(message?: string, details?: H2ErrorDetails);
   /** The HTTP/2 error code this error maps to, if it is a protocol error. */
   readonly code: number | undefined;
   /** The stream concerned, if any. */
   readonly streamId: number | undefined;
   /** From `receiveData`: the events of the frames before the failing one. */
   readonly events: H2Event[];
+  /** Who the error comes from, where known (the session layer always sets it). */
+  initiator: ErrorInitiator | undefined;
+  /** Whether the same request may be retried on another connection. */
+  readonly retryable: boolean;
 }
 /** python h2's ProtocolError. */
 export class H2ProtocolError extends H2Error {}
@@ -491,31 +508,62 @@ export class DenialOfServiceError extends H2ProtocolError {}
 export class RFC1122Error extends H2Error {}
 export class InvalidInputError extends H2Error {}
 
-// ---- byte transports ------------------------------------------------------------------
-// Adapters that turn a connection into the byte stream pair a session driver runs over.
-// Each adapter's caveats are in its source file (js/src/transports/) and docs/transports.md.
+// ---- session-layer errors --------------------------------------------------------------
 
-/** What a transport can do. */
+/** A GOAWAY ended the connection (`code` is its error code). */
+export class H2GoAwayError extends H2Error {
+  constructor(message?: string, details?: H2ErrorDetails & { lastStreamId?: number; debugData?: Uint8Array });
+  readonly lastStreamId: number | undefined;
+  readonly debugData: Uint8Array | undefined;
+}
+/** RST_STREAM ended a stream (`code` is its error code, `initiator` who sent it). */
+export class H2StreamResetError extends H2Error {}
+/** REFUSED_STREAM, or a stream above the peer's GOAWAY last id: `retryable` is true. */
+export class H2RefusedStreamError extends H2StreamResetError {}
+/** Which deadline passed. */
+export type TimeoutKind =
+  | 'handshake'
+  | 'settingsAck'
+  | 'ping'
+  | 'keepAlive'
+  | 'idle'
+  | 'request'
+  | 'flowControl'
+  | 'close'
+  | 'goawayFlush'
+  | 'linger';
+/** A deadline passed. */
+export class H2TimeoutError extends H2Error {
+  constructor(message?: string, details?: H2ErrorDetails & { kind?: TimeoutKind });
+  readonly kind: TimeoutKind | undefined;
+}
+/** A write made no flow-control progress for `flowControlTimeoutMs` (kind `'flowControl'`). */
+export class H2FlowControlTimeoutError extends H2TimeoutError {}
+/** The transport ended under the session; `cause` says how. */
+export class H2ConnectionLostError extends H2Error {}
+/** The API was used the wrong way. */
+export class H2UsageError extends H2Error {}
+/** No new stream: GOAWAY sent or received, or the session is closed (`retryable`). */
+export class H2SessionClosingError extends H2Error {}
+
+// ---- transports -------------------------------------------------------------------------
+
+/** What a transport can do; see docs/session.md. */
 export interface TransportCapabilities {
-  /** `writable.close()` sends FIN/end while reading goes on (and the peer's EOF leaves writing open). */
+  /** Closing `writable` ends our direction only (a FIN); the peer's last bytes still arrive. */
   halfClose: boolean;
-  /** Not reading `readable` stops the peer from sending (no unbounded buffering). */
+  /** Not reading `readable` makes the peer stop sending. */
   readBackpressure: boolean;
 }
 
-/** What is known about the connection. */
+/** What is known of the connection under a transport. */
 export interface TransportInfo {
-  /** The protocol TLS ALPN negotiated, e.g. `'h2'`. */
   alpn?: string;
   secure?: boolean;
-  /** The peer, e.g. `'127.0.0.1:8443'` or a URL. */
   remote?: string;
 }
 
-/**
- * A byte stream pair. Read EOF ends `readable`; a connection error errors it and settles
- * `closed`. A write resolves when the underlying layer accepted the whole chunk.
- */
+/** A byte stream both ways: what an H2Session runs on. */
 export interface ByteTransport {
   readable: ReadableStream<Uint8Array>;
   writable: WritableStream<Uint8Array>;
@@ -526,6 +574,328 @@ export interface ByteTransport {
   capabilities: TransportCapabilities;
   info?: TransportInfo;
 }
+
+/** What `H2Session.client/server` accept: a ByteTransport or a bare Web Streams pair. */
+export type TransportLike = ByteTransport | { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+
+export interface FromWebStreamsOptions {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  closed?: Promise<unknown>;
+  close?(reason?: unknown): void | Promise<void>;
+  /** Default `false`. */
+  halfClose?: boolean;
+  /** Default `true`. */
+  readBackpressure?: boolean;
+  info?: TransportInfo;
+}
+
+/** A ByteTransport over a Web Streams pair. */
+export function fromWebStreams(options: FromWebStreamsOptions): ByteTransport;
+
+/** The clock a session (or a memory transport) uses; inject a fake one in tests. */
+export interface Clock {
+  /** Milliseconds, monotonic. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: any): void;
+}
+
+export interface MemoryTransportOptions {
+  /** Each write reaches the peer in pieces of this size, or of the sizes returned. */
+  chunking?: number | ((length: number) => number[]);
+  /** Delivery delay, on `clock` (default 0). */
+  latencyMs?: number;
+  /** Octets a direction buffers before writes wait for the reader (default 64 KiB). */
+  writeHighWaterMark?: number;
+  clock?: Clock;
+  /** Declared capabilities (default `true`). */
+  halfClose?: boolean;
+  readBackpressure?: boolean;
+}
+
+/** One end of a memory connection, with test controls. */
+export interface MemoryTransport extends ByteTransport {
+  readonly closed: Promise<void>;
+  close(): void;
+  /** Holds back everything this side writes until `resumeWrites()`. */
+  stallWrites(): void;
+  resumeWrites(): void;
+  /** Drops the connection: pending and later reads and writes on both sides fail. */
+  drop(error?: unknown): void;
+  /** Copies of every chunk this side wrote. */
+  readonly sent: Uint8Array[];
+  sentBytes(): Uint8Array;
+  readonly bytesDelivered: number;
+  readonly bytesInFlight: number;
+}
+
+/** Two connected transports: what the first writes, the second reads, and back. */
+export function memoryTransportPair(options?: MemoryTransportOptions): [MemoryTransport, MemoryTransport];
+
+// ---- the session ------------------------------------------------------------------------
+
+/** `'handshaking'` until the peer's SETTINGS, `'open'`, `'closing'` after a GOAWAY, `'closed'`. */
+export type SessionState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+/** How a session ended. */
+export interface CloseInfo {
+  /** Who ended it: we ('local'), the peer's GOAWAY ('remote'), or the transport. */
+  readonly initiator: 'local' | 'remote' | 'transport';
+  /** The GOAWAY's error code (INTERNAL_ERROR for a lost transport). */
+  readonly code: number;
+  readonly lastStreamId: number;
+  /** Set unless the end was clean. */
+  readonly error?: H2Error;
+}
+
+/** A GOAWAY received. */
+export interface GoAwayInfo {
+  readonly code: number;
+  readonly lastStreamId: number;
+  readonly debugData: Uint8Array | undefined;
+}
+
+/** A request as a stream carries it; `headers` are the regular fields, in order, repeats kept. */
+export interface StreamRequest {
+  readonly method: string | undefined;
+  readonly scheme: string | undefined;
+  readonly authority: string | undefined;
+  readonly path: string | undefined;
+  readonly protocol: string | undefined;
+  readonly headers: readonly ReceivedHeader[];
+}
+
+/** A response head (final or informational). */
+export interface ResponseHead {
+  status: number;
+  headers: ReceivedHeader[];
+}
+
+/** A record for the `trace` option. */
+export type TraceRecord = { at: number } & (
+  | ({ kind: 'frame' } & TraceEntry)
+  | { kind: 'state'; from: SessionState | null; to: SessionState }
+  | { kind: 'reset'; streamId: number; code: number; initiator: ErrorInitiator }
+  | { kind: 'goaway'; direction: 'in' | 'out'; code: number; lastStreamId: number }
+  | { kind: 'timeout'; timeout: TimeoutKind; streamId?: number }
+  | ({ kind: 'closed' } & Omit<CloseInfo, never>)
+);
+
+export interface H2SessionOptions {
+  /** Our SETTINGS (engine limits): see {@link Limits}. */
+  maxConcurrentStreams?: number;
+  initialWindowSize?: number;
+  maxHeaderListSize?: number;
+  maxFrameSize?: number;
+  headerTableSize?: number;
+  /** Client: offer server push (default: whether `onpush` is set). */
+  enablePush?: boolean;
+  /** Server: advertise extended CONNECT, RFC 8441 (default `false`). */
+  enableConnectProtocol?: boolean;
+  /** Our connection receive window (default 1 MiB; the RFC's initial 65,535 is raised at once). */
+  connectionWindowSize?: number;
+  /** Other engine options (validation, normalisation, limits). */
+  engine?: Omit<H2ConfigurationOptions, 'clientSide' | 'gracefulShutdown' | 'frameTrace' | 'rawHeaders'>;
+  /** Default the real clock. */
+  clock?: Clock;
+  /** Preface plus the peer's first SETTINGS (10,000 ms). */
+  handshakeTimeoutMs?: number;
+  /** Each SETTINGS we send (10,000 ms); on expiry GOAWAY(SETTINGS_TIMEOUT). */
+  settingsAckTimeoutMs?: number;
+  /** Graceful close after this long without a stream (0: never, the default). */
+  idleTimeoutMs?: number;
+  /** PING after `intervalMs` without a frame; no ACK in `timeoutMs` ends the session. */
+  keepAlive?: { intervalMs: number; timeoutMs?: number } | null;
+  /** A write's time without progress (30,000 ms; 0: none). */
+  flowControlTimeoutMs?: number;
+  /** What a flow-control timeout does besides rejecting the write (default 'reset'). */
+  onFlowControlTimeout?: 'reset' | 'error';
+  /** close()'s default time for streams to finish (30,000 ms). */
+  closeTimeoutMs?: number;
+  /** Bound on flushing a final GOAWAY (1,000 ms). */
+  goawayFlushTimeoutMs?: number;
+  /** Wait for the PING ACK between a server's two GOAWAYs (1,000 ms). */
+  goawayRttTimeoutMs?: number;
+  /** Wait for the peer's EOF after our FIN (1,000 ms). */
+  lingerMs?: number;
+  /** Transport backlog under which writes resolve (128 KiB). */
+  outboundHighWaterMark?: number;
+  /** Each stream's WritableStream high-water mark, in octets (64 KiB). */
+  writableHighWaterMark?: number;
+  /** Replies the peer does not read before GOAWAY(ENHANCE_YOUR_CALM) (64 KiB). */
+  maxOutboundControlBytes?: number;
+  /** Data received and not read, across streams (16 MiB). */
+  maxInboundBufferedBytes?: number;
+  /** Peer resets of unanswered streams within `rapidResetWindowMs` (100; 0: no limit). */
+  maxRapidResets?: number;
+  rapidResetWindowMs?: number;
+  /** Receives frames in and out, state changes, resets, GOAWAYs and timeouts. */
+  trace?: (record: TraceRecord) => void;
+  onstream?: ((stream: ServerStream) => unknown) | null;
+  onpush?: ((pushed: ClientStream, parent: ClientStream | undefined) => boolean | void) | null;
+  ongoaway?: ((info: GoAwayInfo) => unknown) | null;
+}
+
+export interface RequestOptions {
+  /** Sent, then the stream is ended. */
+  body?: Uint8Array | ArrayBuffer | ArrayBufferView | string | Blob | ReadableStream<Uint8Array>;
+  /** Default: `true` without a body, except for CONNECT. */
+  endStream?: boolean;
+  /** Resets the stream with CANCEL. */
+  signal?: AbortSignal;
+  /** Bound on the wait for the response headers. */
+  timeoutMs?: number;
+}
+
+export interface SessionStats {
+  state: SessionState;
+  bytesIn: number;
+  bytesOut: number;
+  framesIn: number;
+  framesOut: number;
+  streamsOpen: number;
+  streamsTotal: number;
+  resetsSent: number;
+  resetsReceived: number;
+  pingsSent: number;
+  rttMs: number | undefined;
+  sendWindow: number;
+  receiveWindow: number;
+  bufferedAmount: number;
+  inboundBuffered: number;
+  blockedStreams: number;
+}
+
+/** The Response of `session.fetch()`, with what a standard Response cannot carry. */
+export type H2Response = Response & {
+  /** The response trailers (empty Headers when none). */
+  readonly trailers: Promise<Headers>;
+  /** The received fields, in order, repeats kept. */
+  readonly rawHeaders: readonly ReceivedHeader[];
+  readonly stream: ClientStream;
+};
+
+/** A settings change for `updateSettings`. */
+export type SettingsUpdate =
+  | { [K in 'headerTableSize' | 'enablePush' | 'maxConcurrentStreams' | 'initialWindowSize' | 'maxFrameSize' | 'maxHeaderListSize' | 'enableConnectProtocol']?: number | boolean }
+  | Record<number, number>
+  | Map<number, number>
+  | Array<[number, number]>;
+
+export interface UpgradeRequest {
+  method?: string;
+  scheme?: string;
+  authority?: string;
+  path?: string;
+  headers?: OutboundHeaders;
+}
+
+/** One HTTP/2 connection over a ByteTransport, driven for the application. */
+export class H2Session {
+  private constructor();
+  static client(transport: TransportLike, options?: H2SessionOptions): H2Session;
+  static server(transport: TransportLike, options?: H2SessionOptions): H2Session;
+  /** After an `Upgrade: h2c` the caller answered with 101: stream 1 is the upgraded request. */
+  static serverFromUpgrade(
+    transport: TransportLike,
+    options: H2SessionOptions & { http2Settings: string | Uint8Array; request?: UpgradeRequest; head?: Uint8Array },
+  ): { session: H2Session; stream: ServerStream };
+  /** After the server's 101: stream 1 receives the response to the upgraded request. */
+  static clientFromUpgrade(
+    transport: TransportLike,
+    options?: H2SessionOptions & { http2Settings?: string; request?: UpgradeRequest; head?: Uint8Array },
+  ): { session: H2Session; stream: ClientStream };
+  /** The HTTP2-Settings value a client with `options` sends. */
+  static upgradeSettings(options?: H2SessionOptions): string;
+  readonly role: 'client' | 'server';
+  readonly state: SessionState;
+  readonly ready: Promise<void>;
+  readonly closed: Promise<CloseInfo>;
+  readonly localSettings: Settings;
+  readonly remoteSettings: Settings;
+  readonly bufferedAmount: number;
+  onstream: ((stream: ServerStream) => unknown) | null;
+  onpush: ((pushed: ClientStream, parent: ClientStream | undefined) => boolean | void) | null;
+  ongoaway: ((info: GoAwayInfo) => unknown) | null;
+  stats(): SessionStats;
+  request(headers: OutboundHeaders, options?: RequestOptions): ClientStream;
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<H2Response>;
+  incoming(): AsyncIterableIterator<ServerStream>;
+  ping(payload?: Uint8Array | string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<number>;
+  updateSettings(settings: SettingsUpdate, options?: { timeoutMs?: number }): Promise<Settings>;
+  setConnectionWindow(bytes: number): void;
+  close(options?: { code?: number; debug?: string | Uint8Array; timeoutMs?: number }): Promise<CloseInfo>;
+  destroy(error?: unknown, code?: number): Promise<CloseInfo>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What both kinds of stream share. */
+export class H2Stream {
+  protected constructor();
+  readonly id: number;
+  readonly session: H2Session;
+  /** Aborted with the error when the stream is reset or its session ends. */
+  readonly signal: AbortSignal;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array | string | ArrayBuffer | ArrayBufferView>;
+  readonly trailers: Promise<ReceivedHeader[] | null>;
+  readonly closed: Promise<void>;
+  readonly localWindow: number;
+  readonly remoteWindow: number;
+  readonly localEnded: boolean;
+  readonly remoteEnded: boolean;
+  write(chunk: Uint8Array | string | ArrayBuffer | ArrayBufferView, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
+  end(trailers?: OutboundHeaders): Promise<void>;
+  reset(code?: number): void;
+}
+
+/** A request to answer (or a stream we pushed). */
+export class ServerStream extends H2Stream {
+  readonly request: StreamRequest;
+  readonly pushed: boolean;
+  readonly responded: boolean;
+  respond(status: number, headers?: OutboundHeaders, options?: { endStream?: boolean }): void;
+  informational(status: number, headers?: OutboundHeaders): void;
+  push(headers: OutboundHeaders | UpgradeRequest & { path: string; method?: string }): ServerStream;
+}
+
+/** A request we sent (or a stream the server pushed). */
+export class ClientStream extends H2Stream {
+  readonly request: StreamRequest;
+  readonly pushed: boolean;
+  readonly response: Promise<ResponseHead>;
+  oninformational: ((info: ResponseHead) => unknown) | null;
+}
+
+/** What a `serve()` handler gets besides the Request. */
+export interface ServeInfo {
+  stream: ServerStream;
+  session: H2Session;
+  rawHeaders: readonly ReceivedHeader[];
+  trailers: Promise<ReceivedHeader[] | null>;
+}
+
+/** A handler's Response may carry trailers, sent after its body. */
+export type ServeResponse = Response & { trailers?: HeadersInit | Promise<HeadersInit> | (() => HeadersInit | Promise<HeadersInit>) };
+
+export interface ServeOptions extends H2SessionOptions {
+  /** Errors of the handler (answered 500) or of sending its response (reset). */
+  onerror?: (error: unknown, request: Request | undefined) => void;
+  /** CONNECT requests (a Request cannot describe them); default: 501. */
+  onconnect?: (stream: ServerStream) => unknown;
+}
+
+/** Answers every request of a server session (made from `target` if it is a transport). */
+export function serve(
+  target: H2Session | TransportLike,
+  handler: (request: Request, info: ServeInfo) => ServeResponse | Promise<ServeResponse>,
+  options?: ServeOptions,
+): H2Session;
+
+// ---- transport adapters -----------------------------------------------------------------
+// Adapters that turn a connection into a ByteTransport (above). Each adapter's caveats are in
+// its source file (js/src/transports/) and docs/transports.md.
 
 /** The transports the adapters return: `closed`, `close()` and `info` are always there. */
 export interface AdaptedTransport extends ByteTransport {

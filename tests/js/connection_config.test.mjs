@@ -37,6 +37,7 @@ test('H2Configuration defaults', () => {
       enablePush: undefined,
       enableConnectProtocol: false,
       strictRfc: false,
+      gracefulShutdown: false,
       frameTrace: false,
       rawHeaders: false,
       logger: undefined,

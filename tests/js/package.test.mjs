@@ -41,23 +41,37 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'js/dist/index.d.ts',
     'js/dist/node.js',
     'js/dist/octets.js',
-    'js/dist/transports/adapters.js',
-    'js/dist/transports/cloudflare.js',
-    'js/dist/transports/deno_conn.js',
-    'js/dist/transports/node_connect.js',
-    'js/dist/transports/node_socket.js',
-    'js/dist/transports/stream_pair.js',
-    'js/dist/transports/support.js',
-    'js/dist/transports/websocket.js',
-    'js/dist/transports/websocket_stream.js',
-    'js/dist/transports/webtransport.js',
+    'js/dist/session/clock.js',
+    'js/dist/session/control.js',
+    'js/dist/session/deferred.js',
+    'js/dist/session/fetch.js',
+    'js/dist/session/flow.js',
+    'js/dist/session/headers.js',
+    'js/dist/session/link.js',
+    'js/dist/session/options.js',
+    'js/dist/session/session.js',
+    'js/dist/session/stream.js',
+    'js/dist/session/upgrade.js',
     'js/dist/wasm/h2wasm.js',
     'js/dist/wasm/h2wasm_bg.wasm',
     'js/dist/workerd.js',
     'package.json',
   ];
-  // npm always packs a README; the repository may or may not have one yet.
-  const actual = filesUnder(pkgDir).filter((f) => f !== 'README.md').sort();
+  // npm always packs a README; the repository may or may not have one yet. Transport
+  // adapters are one file each in js/dist/transports/: any number of them, with at least
+  // the interface, the two built-in transports and the adapters (docs/transports.md).
+  const all = filesUnder(pkgDir).filter((f) => f !== 'README.md').sort();
+  const transports = all.filter((f) => f.startsWith('js/dist/transports/'));
+  for (const f of transports) if (!/^js\/dist\/transports\/[\w-]+\.js$/.test(f)) fail(`unexpected ${f}`);
+  const required = [
+    ...['index', 'memory', 'webstreams'],
+    ...['adapters', 'cloudflare', 'deno_conn', 'node_connect', 'node_socket', 'stream_pair', 'support'],
+    ...['websocket', 'websocket_stream', 'webtransport'],
+  ];
+  for (const f of required.map((name) => `${name}.js`)) {
+    if (!transports.includes(`js/dist/transports/${f}`)) fail(`js/dist/transports/${f} is not packed`);
+  }
+  const actual = all.filter((f) => !transports.includes(f));
   if (actual.join('\n') !== expected.join('\n')) {
     fail(`packed files:\n  ${actual.join('\n  ')}\nexpected:\n  ${expected.join('\n  ')}`);
   }

@@ -6,6 +6,7 @@ import { ofType, Pair, request } from './pair.mjs';
 
 /** What the package exports, in every runtime (sorted). */
 export const PUBLIC_API = [
+  'ClientStream',
   'DenialOfServiceError',
   'ErrorCodes',
   'FlowControlError',
@@ -14,8 +15,18 @@ export const PUBLIC_API = [
   'FrameTypes',
   'H2Configuration',
   'H2Connection',
+  'H2ConnectionLostError',
   'H2Error',
+  'H2FlowControlTimeoutError',
+  'H2GoAwayError',
   'H2ProtocolError',
+  'H2RefusedStreamError',
+  'H2Session',
+  'H2SessionClosingError',
+  'H2Stream',
+  'H2StreamResetError',
+  'H2TimeoutError',
+  'H2UsageError',
   'InvalidBodyLengthError',
   'InvalidInputError',
   'InvalidSettingsValueError',
@@ -23,6 +34,7 @@ export const PUBLIC_API = [
   'NoSuchStreamError',
   'ProtocolError',
   'RFC1122Error',
+  'ServerStream',
   'SettingCodes',
   'Settings',
   'StreamClosedError',
@@ -36,8 +48,11 @@ export const PUBLIC_API = [
   'fromNodeSocket',
   'fromWebSocket',
   'fromWebSocketStream',
+  'fromWebStreams',
   'fromWebTransportStream',
   'init',
+  'memoryTransportPair',
+  'serve',
   'settingName',
   'version',
 ];
@@ -216,6 +231,38 @@ export function smokeCases({ initialisedAtImport, nodeEntry = false }) {
         equal(out[17 + 3], h2.FrameTypes.GOAWAY, 'frame type');
         equal(out[17 + 9 + 7], h2.ErrorCodes.FRAME_SIZE_ERROR, 'GOAWAY error code');
         pair.free();
+      },
+    },
+    {
+      name: 'an H2Session client and server exchange a request, a body and trailers, then close',
+      async run(h2) {
+        const [clientEnd, serverEnd] = h2.memoryTransportPair();
+        const server = h2.H2Session.server(serverEnd, {
+          async onstream(stream) {
+            const chunks = [];
+            for await (const chunk of stream.readable) chunks.push(...chunk);
+            stream.respond(200, [['content-type', 'application/octet-stream']]);
+            await stream.write(Uint8Array.from(chunks).reverse());
+            await stream.end([['x-length', String(chunks.length)]]);
+          },
+        });
+        const client = h2.H2Session.client(clientEnd);
+        const body = new Uint8Array(70_000).map((_, i) => i & 0xff); // more than one window
+        const stream = client.request(request('/echo', 'POST'), { body });
+        const response = await stream.response;
+        equal(response.status, 200, 'status');
+        let length = 0;
+        let last = -1;
+        for await (const chunk of stream.readable) {
+          length += chunk.length;
+          last = chunk[chunk.length - 1];
+        }
+        equal(length, body.length, 'echoed length');
+        equal(last, body[0], 'last octet echoed is the first sent');
+        equal(JSON.stringify(await stream.trailers), JSON.stringify([['x-length', '70000']]), 'trailers');
+        const closed = await client.close();
+        equal(closed.initiator, 'local', 'client closed by us');
+        equal((await server.closed).initiator, 'remote', 'server closed by the peer');
       },
     },
   ];

@@ -11,7 +11,6 @@ import {
   fromWebTransportStream,
   TransportErrorCodes,
   type AdaptedTransport,
-  type ByteTransport,
   type CloudflareSocketLike,
   type DenoConnLike,
   type NodeSocketLike,
@@ -35,6 +34,30 @@ import {
   StreamClosedError,
   StreamIDTooLowError,
   version,
+  ClientStream,
+  fromWebStreams,
+  H2ConnectionLostError,
+  H2FlowControlTimeoutError,
+  H2GoAwayError,
+  H2RefusedStreamError,
+  H2Session,
+  H2SessionClosingError,
+  H2Stream,
+  H2StreamResetError,
+  H2TimeoutError,
+  H2UsageError,
+  memoryTransportPair,
+  serve,
+  ServerStream,
+  type ByteTransport,
+  type Clock,
+  type CloseInfo,
+  type H2Response,
+  type H2SessionOptions,
+  type ServeInfo,
+  type SessionStats,
+  type StreamRequest,
+  type TraceRecord,
   type H2ConfigurationOptions,
   type H2Event,
   type InitSource,
@@ -200,13 +223,102 @@ void protocolError.maxStreamId;
 client.free();
 server[Symbol.dispose]();
 
+// ---- the session layer
+const [clientEnd, serverEnd] = memoryTransportPair({ chunking: 100, latencyMs: 1, writeHighWaterMark: 1024 });
+clientEnd.stallWrites();
+clientEnd.resumeWrites();
+const sentBytes: Uint8Array = clientEnd.sentBytes();
+const fakeClock: Clock = { now: () => 0, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+const sessionOptions: H2SessionOptions = {
+  clock: fakeClock,
+  maxConcurrentStreams: 10,
+  keepAlive: { intervalMs: 30_000, timeoutMs: 5_000 },
+  flowControlTimeoutMs: 0,
+  onFlowControlTimeout: 'error',
+  trace(record: TraceRecord) {
+    if (record.kind === 'frame') void `${record.direction} ${record.typeName} ${record.streamId} ${record.length} ${record.flags}`;
+    else if (record.kind === 'goaway') void record.lastStreamId;
+    else if (record.kind === 'timeout') void record.timeout;
+  },
+};
+// @ts-expect-error the policy is 'reset' or 'error'
+const badPolicy: H2SessionOptions = { onFlowControlTimeout: 'ignore' };
+const server2 = H2Session.server(serverEnd, { enableConnectProtocol: true });
+const client2 = H2Session.client(clientEnd, sessionOptions);
+const plain = H2Session.client({ readable: new ReadableStream<Uint8Array>(), writable: new WritableStream<Uint8Array>() });
+const fromStreams: ByteTransport = fromWebStreams({ readable: new ReadableStream<Uint8Array>(), writable: new WritableStream<Uint8Array>(), halfClose: true });
+server2.onstream = (stream: ServerStream) => {
+  const request: StreamRequest = stream.request;
+  const first: string | undefined = request.headers[0]?.[1];
+  stream.informational(103, [['link', '</a>']]);
+  stream.respond(200, { 'content-type': 'text/plain' });
+  const pushed: ServerStream = stream.push({ path: '/style.css' });
+  void [first, pushed.pushed];
+  return stream.readable.pipeTo(stream.writable);
+};
+async function session(): Promise<void> {
+  await client2.ready;
+  const state: 'handshaking' | 'open' | 'closing' | 'closed' = client2.state;
+  const stream: ClientStream = client2.request([[':method', 'GET'], [':scheme', 'https'], [':authority', 'a'], [':path', '/']], {
+    signal: AbortSignal.timeout(1000),
+    timeoutMs: 500,
+  });
+  stream.oninformational = ({ status }) => void status;
+  const { status, headers } = await stream.response;
+  const trailers = await stream.trailers;
+  await stream.write('text', { timeoutMs: 100 });
+  await stream.end([['x-trailer', '1']]);
+  stream.reset(ErrorCodes.CANCEL);
+  const base: H2Stream = stream;
+  const windows: number = base.localWindow + base.remoteWindow;
+  const rtt: number = await client2.ping();
+  const settings: Settings = await client2.updateSettings({ maxConcurrentStreams: 5 });
+  client2.setConnectionWindow(1 << 20);
+  const stats: SessionStats = client2.stats();
+  const response: H2Response = await client2.fetch('https://a/', { method: 'POST', body: 'x' });
+  const responseTrailers: Headers = await response.trailers;
+  for await (const incoming of server2.incoming()) void incoming.id;
+  const info: CloseInfo = await client2.close({ code: 0, debug: 'bye', timeoutMs: 1000 });
+  const initiator: 'local' | 'remote' | 'transport' = info.initiator;
+  await client2.destroy(new Error('x'), ErrorCodes.INTERNAL_ERROR);
+  await client2[Symbol.asyncDispose]();
+  const upgrade = H2Session.serverFromUpgrade(serverEnd, { http2Settings: H2Session.upgradeSettings(), request: { path: '/' } });
+  const upgradedStream: ServerStream = upgrade.stream;
+  void [state, status, headers, trailers, windows, rtt, settings, stats, responseTrailers, initiator, upgradedStream, sentBytes, plain, fromStreams, badPolicy];
+  // @ts-expect-error streams are made by sessions
+  new ClientStream();
+  // @ts-expect-error sessions are made by H2Session.client()/server()
+  new H2Session();
+  // @ts-expect-error request headers are a header list
+  client2.request(42);
+}
+serve(serverEnd, async (request: Request, info: ServeInfo) => {
+  const body = await request.text();
+  const response = new Response(body) as Response & { trailers?: HeadersInit };
+  response.trailers = { 'x-length': String(body.length) };
+  void info.rawHeaders;
+  return response;
+}, { onerror: (error) => void error });
+function classify(error: unknown): string {
+  if (error instanceof H2RefusedStreamError) return `retry ${error.retryable} ${error.streamId}`;
+  if (error instanceof H2StreamResetError) return `reset ${error.code} by ${error.initiator}`;
+  if (error instanceof H2FlowControlTimeoutError) return `stalled ${error.kind}`;
+  if (error instanceof H2TimeoutError) return `timeout ${error.kind}`;
+  if (error instanceof H2GoAwayError) return `goaway ${error.lastStreamId}`;
+  if (error instanceof H2ConnectionLostError) return `lost ${String(error.cause)}`;
+  if (error instanceof H2SessionClosingError || error instanceof H2UsageError) return error.message;
+  return 'other';
+}
+
+export { v, name, wrong, setting, frame, calm, side, push, upgrade, buffered, frameSize, pairs, state, direction, describeEvent, dataOnly, session, classify };
+
 // ---- byte transports
 declare const nodeSocket: NodeSocketLike;
 const viaNode: AdaptedTransport = fromNodeSocket(nodeSocket, { readHighWaterMark: 1 << 16 });
 const caps: TransportCapabilities = viaNode.capabilities;
-const plain: ByteTransport = viaNode;
+const adapted: ByteTransport = viaNode;
 const alpn: string | undefined = viaNode.info.alpn;
-const chunks: ReadableStream<Uint8Array> = plain.readable;
+const chunks: ReadableStream<Uint8Array> = adapted.readable;
 const overTls: Promise<AdaptedTransport> = connectNode({
   host: 'example.test',
   port: 443,
@@ -238,4 +350,3 @@ const capCode: 'ERR_TRANSPORT_INBOUND_CAP' = TransportErrorCodes.INBOUND_CAP;
 await viaWs.close(new Error('done'));
 
 export { caps, alpn, chunks, overTls, viaWss, viaWt, viaDeno, viaCf, capCode };
-export { v, name, wrong, setting, frame, calm, side, push, upgrade, buffered, frameSize, pairs, state, direction, describeEvent, dataOnly };

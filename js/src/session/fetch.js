@@ -1,0 +1,160 @@
+// The fetch-style face of H2Session, on the runtime's own Request, Response and Headers:
+// `session.fetch(input, init)` resolves with a streaming Response, and `serve(...)` answers
+// every request with what a `(request, info) => Response` handler returns. Trailers travel
+// beside the standard objects: `response.trailers` (a Promise<Headers>) on the client, a
+// `trailers` property on the handler's Response on the server. `Headers` joins repeated
+// fields; the ordered raw lists stay available (`response.rawHeaders`, `info.rawHeaders`).
+
+import { ErrorCodes } from '../constants.js';
+import { H2UsageError } from '../errors.js';
+// A cycle (session.js imports sessionFetch): both sides use the other only inside functions.
+import { H2Session } from './session.js';
+
+const noop = () => {};
+
+/** Statuses whose responses have no body (the Response constructor refuses one). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/** Request fields HTTP/2 forbids or replaces (RFC 9113 §8.2.2, and Host by :authority). */
+const CONNECTION_FIELDS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+const isStream = (value) => value !== null && typeof value === 'object' && typeof value.getReader === 'function';
+
+function headersOf(list) {
+  const headers = new Headers();
+  for (const [name, value] of list) headers.append(name, value);
+  return headers;
+}
+
+function define(target, name, value) {
+  Object.defineProperty(target, name, { value, enumerable: false, configurable: true });
+}
+
+/**
+ * Sends `input` (a URL, a string URL, or a Request; absolute) with `init` as fetch() would,
+ * on `session`, and resolves with a Response whose body streams from the HTTP/2 stream.
+ * The Response also has `trailers` (Promise<Headers>, empty when none), `rawHeaders` (the
+ * ordered received list), `stream` (the ClientStream) and `url`. Failures reject with the
+ * session's H2Error classes (H2RefusedStreamError is retryable).
+ */
+export async function sessionFetch(session, input, init) {
+  const options = init !== undefined && isStream(init.body) ? { ...init, duplex: 'half' } : init;
+  const request = input instanceof Request && options === undefined ? input : new Request(input, options);
+  const url = new URL(request.url);
+  const method = request.method;
+  const list = [
+    [':method', method],
+    [':scheme', url.protocol.slice(0, -1)],
+    [':authority', url.host],
+    [':path', `${url.pathname}${url.search}`],
+  ];
+  for (const [name, value] of request.headers) {
+    if (CONNECTION_FIELDS.has(name) || (name === 'te' && value !== 'trailers')) continue;
+    list.push([name, value]);
+  }
+  const hasBody = request.body !== null && method !== 'GET' && method !== 'HEAD';
+  const stream = session.request(list, {
+    body: hasBody ? request.body : undefined,
+    endStream: !hasBody,
+    signal: request.signal,
+  });
+  let head;
+  try {
+    head = await stream.response;
+  } catch (error) {
+    // As fetch() does: an aborted request rejects with the signal's reason.
+    if (request.signal.aborted) throw request.signal.reason;
+    throw error;
+  }
+  const nullBody = method === 'HEAD' || NULL_BODY_STATUS.has(head.status);
+  const response = new Response(nullBody ? null : stream.readable, { status: head.status, headers: headersOf(head.headers) });
+  const trailers = stream.trailers.then((t) => headersOf(t ?? []));
+  trailers.catch(noop); // its reader owns the rejection; the stream's error also reaches the body
+  define(response, 'trailers', trailers);
+  define(response, 'rawHeaders', head.headers);
+  define(response, 'stream', stream);
+  define(response, 'url', url.href);
+  return response;
+}
+
+/**
+ * Serves requests with `handler(request, info)`, which returns (or resolves with) a
+ * Response. `target` is an H2Session (server) or a transport, for which a server session is
+ * made with `options`. `info` is `{ stream, session, rawHeaders, trailers }` (`trailers`:
+ * the request trailers, a Promise of a list or null). A `trailers` property on the returned
+ * Response (HeadersInit, or a promise or function of one) is sent after its body.
+ *
+ * A handler that throws gets a 500 response (or, if the response had started, a reset with
+ * INTERNAL_ERROR); `options.onerror(error, request)` sees the error. CONNECT requests, which
+ * a Request cannot describe, go to `options.onconnect(stream)`, or get 501. Returns the
+ * session.
+ */
+export function serve(target, handler, options = {}) {
+  if (typeof handler !== 'function') throw new TypeError('serve(target, handler): handler must be a function');
+  const { onerror, onconnect, ...sessionOptions } = options;
+  const session = target instanceof H2Session ? target : H2Session.server(target, sessionOptions);
+  if (session.role !== 'server') throw new H2UsageError('serve() needs a server session', { initiator: 'local' });
+  session.onstream = (stream) => handle(session, stream, handler, { onerror, onconnect });
+  return session;
+}
+
+async function handle(session, stream, handler, { onerror, onconnect }) {
+  const req = stream.request;
+  if (req.method === 'CONNECT') {
+    if (typeof onconnect === 'function') return onconnect(stream);
+    stream.respond(501, [], { endStream: true });
+    return undefined;
+  }
+  const host = req.headers.find(([name]) => name === 'host')?.[1];
+  const url = `${req.scheme ?? 'http'}://${req.authority ?? host ?? 'localhost'}${req.path ?? '/'}`;
+  const withBody = req.method !== 'GET' && req.method !== 'HEAD';
+  let request;
+  try {
+    request = new Request(url, {
+      method: req.method,
+      headers: headersOf(req.headers),
+      body: withBody ? stream.readable : null,
+      duplex: 'half',
+      signal: stream.signal,
+    });
+  } catch (error) {
+    // A request the runtime's Request refuses (a forbidden method, say): answer 400.
+    onerror?.(error, undefined);
+    if (!stream.responded) stream.respond(400, [], { endStream: true });
+    return undefined;
+  }
+  const info = { stream, session, rawHeaders: req.headers, trailers: stream.trailers };
+  let response;
+  try {
+    response = await handler(request, info);
+    if (!(response instanceof Response)) throw new TypeError('the handler must return a Response');
+  } catch (error) {
+    onerror?.(error, request);
+    if (!stream.responded && !stream.signal.aborted) stream.respond(500, [], { endStream: true });
+    return undefined;
+  }
+  try {
+    await send(stream, response, req.method === 'HEAD');
+  } catch (error) {
+    onerror?.(error, request);
+    if (!stream.signal.aborted) stream.reset(ErrorCodes.INTERNAL_ERROR);
+  }
+  return undefined;
+}
+
+async function send(stream, response, headOnly) {
+  const list = [];
+  for (const [name, value] of response.headers) list.push([name, value]);
+  let trailers = response.trailers;
+  const body = headOnly || NULL_BODY_STATUS.has(response.status) ? null : response.body;
+  if (body === null) response.body?.cancel().catch(noop);
+  if (body === null && (trailers === undefined || trailers === null)) {
+    stream.respond(response.status, list, { endStream: true });
+    return;
+  }
+  stream.respond(response.status, list);
+  if (body !== null) await body.pipeTo(stream.writable, { preventClose: true });
+  if (typeof trailers === 'function') trailers = trailers();
+  trailers = await trailers;
+  await stream.end(trailers === undefined || trailers === null ? undefined : Array.from(new Headers(trailers)));
+}

@@ -1,0 +1,638 @@
+// One HTTP/2 stream of an H2Session: its inbound body as a ReadableStream that acknowledges
+// data only as the consumer pulls it, its outbound body as a WritableStream that resolves
+// only once the bytes are in the engine and the transport has room, its trailers, and its
+// end (closed, reset by either side, or failed with the session).
+//
+// The session drives a stream through a controller (`controllerOf`), never through public
+// methods; the stream reaches the session through `core` (see session.js).
+
+import { ErrorCodes, errorCodeName } from '../constants.js';
+import {
+  H2Error,
+  H2FlowControlTimeoutError,
+  H2RefusedStreamError,
+  H2StreamResetError,
+  H2UsageError,
+} from '../errors.js';
+import { dataOf } from '../octets.js';
+import { headerList, responseOf } from './headers.js';
+
+/** Passed by the session to stream constructors; any other caller gets a TypeError. */
+export const INTERNAL = Symbol('h2wasm.session.internal');
+
+// The protocol between H2Stream and its subclasses: methods under module-private symbols.
+const CAN_WRITE = Symbol('canWriteBody');
+const WRITE_ERROR = Symbol('bodyWriteError');
+const ON_FAIL = Symbol('onFail');
+const SEND_HEADERS = Symbol('sendHeaderBlock');
+
+const noop = () => {};
+
+/** A promise with its settle functions; rejections are marked handled (the owner reads them). */
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(noop);
+  const d = { promise, settled: false };
+  d.resolve = (v) => {
+    if (d.settled) return;
+    d.settled = true;
+    resolve(v);
+  };
+  d.reject = (e) => {
+    if (d.settled) return;
+    d.settled = true;
+    reject(e);
+  };
+  return d;
+}
+
+/** The error for an RST_STREAM: REFUSED_STREAM is retryable, any other code is a reset. */
+export function resetError(streamId, code, initiator, cause) {
+  const name = errorCodeName(code) ?? `0x${code.toString(16)}`;
+  const who = initiator === 'remote' ? 'the peer' : initiator === 'local' ? 'us' : 'h2wasm';
+  const Class = code === ErrorCodes.REFUSED_STREAM ? H2RefusedStreamError : H2StreamResetError;
+  return new Class(`stream ${streamId} reset by ${who} (${name})`, { code, streamId, initiator, cause });
+}
+
+/** Bytes of a body chunk: a Uint8Array, another view, an ArrayBuffer or a string (UTF-8). */
+function chunkBytes(chunk) {
+  if (typeof chunk === 'string') return dataOf(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError(`a body chunk must be bytes or a string, got ${chunk === null ? 'null' : typeof chunk}`);
+}
+
+let controllerOf;
+let deliverResponse;
+
+/**
+ * The part common to server and client streams: identity, the inbound and outbound bodies,
+ * trailers, reset, and the windows. Created by an H2Session only.
+ */
+export class H2Stream {
+  #core;
+  #id;
+  #abort = new AbortController();
+  /** What the flow gate sees: the id, and the error once the stream can no longer send. */
+  #wire;
+  #error = null;
+  // inbound
+  #queue = [];
+  #queuedBytes = 0;
+  #remoteEnded = false;
+  #readController;
+  #pendingPull = null;
+  #readableDone = false;
+  #readable;
+  #trailers = deferred();
+  // outbound
+  #writable;
+  #writeController;
+  #chain = Promise.resolve();
+  #endRequested = false;
+  #localEnded = false;
+  // end
+  #closed = deferred();
+  #done = false;
+
+  constructor(token, core, id, { localEnded = false, remoteEnded = false } = {}) {
+    if (token !== INTERNAL) throw new TypeError('streams are created by an H2Session');
+    this.#core = core;
+    this.#id = id;
+    this.#wire = { id, error: null };
+    this.#readable = new ReadableStream(
+      {
+        start: (controller) => {
+          this.#readController = controller;
+        },
+        pull: (controller) => this.#pull(controller),
+        cancel: (reason) => this.#cancelReading(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    this.#writable = new WritableStream(
+      {
+        start: (controller) => {
+          this.#writeController = controller;
+        },
+        write: (chunk) => this.#write(chunk, {}),
+        close: () => this.#end(undefined),
+        abort: (reason) => {
+          if (!this.#done) this.#resetWith(ErrorCodes.CANCEL, resetError(id, ErrorCodes.CANCEL, 'local', reason));
+        },
+      },
+      {
+        highWaterMark: core.writableHighWaterMark,
+        size: (chunk) => (typeof chunk === 'string' ? chunk.length : (chunk?.byteLength ?? 0)),
+      },
+    );
+    if (localEnded) this.#localEnded = this.#endRequested = true;
+    if (remoteEnded) this.#onRemoteEnd();
+  }
+
+  /** The stream id. */
+  get id() {
+    return this.#id;
+  }
+
+  /** The session this stream belongs to. */
+  get session() {
+    return this.#core.session;
+  }
+
+  /** Aborted, with the error as reason, when the stream is reset or its session ends. */
+  get signal() {
+    return this.#abort.signal;
+  }
+
+  /**
+   * The inbound body. Data is acknowledged to the peer (reopening its window) only as it is
+   * read. Cancelling it resets the stream (CANCEL, or NO_ERROR once a server has sent its
+   * whole response).
+   */
+  get readable() {
+    return this.#readable;
+  }
+
+  /** Resolves with the trailer fields (`[name, value]` list), or `null` if there were none. */
+  get trailers() {
+    return this.#trailers.promise;
+  }
+
+  /**
+   * The outbound body. A write resolves once the bytes are in the engine and the transport
+   * backlog is below the session's `outboundHighWaterMark`; `close()` ends the stream.
+   */
+  get writable() {
+    return this.#writable;
+  }
+
+  /** Resolves when the stream has ended both ways; rejects with the error that ended it. */
+  get closed() {
+    return this.#closed.promise;
+  }
+
+  /** Octets we may send now (the smaller of the stream and connection send windows). */
+  get localWindow() {
+    return this.#done ? 0 : this.#core.window(this.#id);
+  }
+
+  /** Octets the peer may send now on this stream. */
+  get remoteWindow() {
+    return this.#done ? 0 : this.#core.remoteWindow(this.#id);
+  }
+
+  /**
+   * Writes a body chunk (bytes or a string as UTF-8). `timeoutMs` overrides the session's
+   * `flowControlTimeoutMs` (time without progress); `signal` aborts the write and resets the
+   * stream. Writes made this way and through `writable` go out in call order.
+   */
+  write(chunk, { timeoutMs, signal } = {}) {
+    return this.#write(chunk, { timeoutMs, signal });
+  }
+
+  /** Ends the outbound side, with trailers if given (after the writes already made). */
+  end(trailers) {
+    return this.#end(trailers);
+  }
+
+  /** Resets the stream with `code` (CANCEL by default). Does nothing once it has ended. */
+  reset(code = ErrorCodes.CANCEL) {
+    if (this.#done) return;
+    this.#resetWith(code, resetError(this.#id, code, 'local'));
+  }
+
+  /** Whether the outbound body may be written now (overridden by subclasses). */
+  [CAN_WRITE]() {
+    return true;
+  }
+
+  /** The H2UsageError for a body write the role does not allow yet (overridden). */
+  [WRITE_ERROR]() {
+    return new H2UsageError(`stream ${this.#id}: the body cannot be written now`, { streamId: this.#id, initiator: 'local' });
+  }
+
+  // ---- outbound -------------------------------------------------------------------------
+
+  #write(chunk, { timeoutMs, signal }) {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#endRequested) {
+      return Promise.reject(new H2UsageError(`stream ${this.#id}: write after end()`, { streamId: this.#id, initiator: 'local' }));
+    }
+    if (!this[CAN_WRITE]()) return Promise.reject(this[WRITE_ERROR]());
+    let bytes;
+    try {
+      bytes = chunkBytes(chunk);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = () => this.#sendBody(bytes, timeoutMs, signal);
+    const result = this.#chain.then(run, run);
+    this.#chain = result.catch(noop);
+    return result;
+  }
+
+  async #sendBody(bytes, timeoutMs, signal) {
+    if (this.#error) throw this.#error;
+    const core = this.#core;
+    try {
+      await core.sendBody(this.#wire, bytes, { timeoutMs: timeoutMs ?? core.flowControlTimeoutMs, signal });
+    } catch (error) {
+      if (error === this.#error) throw error;
+      if (error instanceof H2FlowControlTimeoutError) {
+        core.traceTimeout('flowControl', this.#id);
+        if (core.onFlowControlTimeout === 'reset') this.#resetWith(ErrorCodes.CANCEL, error);
+      } else if (signal?.aborted && error === signal.reason) {
+        this.#resetWith(ErrorCodes.CANCEL, resetError(this.#id, ErrorCodes.CANCEL, 'local', error));
+      } else if (!this.#done) {
+        this.#resetWith(ErrorCodes.INTERNAL_ERROR, error);
+      }
+      throw error;
+    }
+  }
+
+  #end(trailers) {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#endRequested) {
+      return Promise.reject(new H2UsageError(`stream ${this.#id}: end() after the end`, { streamId: this.#id, initiator: 'local' }));
+    }
+    if (!this[CAN_WRITE]()) return Promise.reject(this[WRITE_ERROR]());
+    let list;
+    try {
+      list = trailers === undefined || trailers === null ? undefined : headerList(trailers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#endRequested = true;
+    const run = () => {
+      if (this.#error) throw this.#error;
+      try {
+        this.#core.finish(this.#id, list);
+      } catch (error) {
+        if (!this.#done) this.#resetWith(ErrorCodes.INTERNAL_ERROR, error);
+        throw error;
+      }
+      this.#markLocalEnded();
+    };
+    const result = this.#chain.then(run, run);
+    this.#chain = result.catch(noop);
+    return result;
+  }
+
+  /** Sends a header block through the core (respond, informational); throws on misuse. */
+  [SEND_HEADERS](list, endStream) {
+    if (this.#error) throw this.#error;
+    if (this.#endRequested) {
+      throw new H2UsageError(`stream ${this.#id}: headers after the end`, { streamId: this.#id, initiator: 'local' });
+    }
+    this.#core.sendHeaders(this.#id, list, endStream);
+    if (endStream) {
+      this.#endRequested = true;
+      this.#markLocalEnded();
+    }
+  }
+
+  #markLocalEnded() {
+    this.#localEnded = true;
+    this.#maybeDone();
+  }
+
+  /** Whether our side has sent END_STREAM. */
+  get localEnded() {
+    return this.#localEnded;
+  }
+
+  /** Whether the peer's side has ended (END_STREAM received). */
+  get remoteEnded() {
+    return this.#remoteEnded;
+  }
+
+  // ---- inbound --------------------------------------------------------------------------
+
+  #pull(controller) {
+    if (this.#queue.length > 0) {
+      this.#deliver(controller);
+      return undefined;
+    }
+    if (this.#remoteEnded) {
+      this.#closeReadable();
+      return undefined;
+    }
+    return new Promise((resolve) => {
+      this.#pendingPull = resolve;
+    });
+  }
+
+  #deliver(controller) {
+    const chunk = this.#queue.shift();
+    this.#queuedBytes -= chunk.bytes.length;
+    this.#core.inbound(-chunk.bytes.length);
+    controller.enqueue(chunk.bytes);
+    if (chunk.unacked > 0) this.#core.ack(this.#id, chunk.unacked);
+  }
+
+  #wakePull() {
+    const resolve = this.#pendingPull;
+    if (resolve === null) return;
+    if (this.#queue.length > 0) {
+      this.#pendingPull = null;
+      this.#deliver(this.#readController);
+      resolve();
+    } else if (this.#remoteEnded) {
+      this.#pendingPull = null;
+      this.#closeReadable();
+      resolve();
+    }
+  }
+
+  #closeReadable() {
+    if (this.#readableDone) return;
+    this.#readableDone = true;
+    this.#readController.close();
+  }
+
+  /** Acknowledges everything still queued (the consumer keeps the bytes, the peer the window). */
+  #ackQueued() {
+    let n = 0;
+    for (const chunk of this.#queue) {
+      n += chunk.unacked;
+      chunk.unacked = 0;
+    }
+    if (n > 0) this.#core.ack(this.#id, n);
+  }
+
+  #dropQueued() {
+    this.#ackQueued();
+    this.#core.inbound(-this.#queuedBytes);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+  }
+
+  #cancelReading(reason) {
+    this.#readableDone = true;
+    this.#pendingPull = null;
+    this.#dropQueued();
+    if (this.#remoteEnded || this.#done) return;
+    // RFC 9113 §8.1: a server that has sent its whole response may stop the request with
+    // NO_ERROR; anything else is a cancellation.
+    if (this.#localEnded && this.#core.role === 'server') {
+      this.#core.reset(this.#id, ErrorCodes.NO_ERROR);
+      this.#remoteEnded = true;
+      this.#settleTrailers(null);
+      this.#maybeDone();
+    } else {
+      this.#resetWith(ErrorCodes.CANCEL, resetError(this.#id, ErrorCodes.CANCEL, 'local', reason));
+    }
+  }
+
+  #onData(bytes, flowControlledLength) {
+    const padding = flowControlledLength - bytes.length;
+    if (padding > 0) this.#core.ack(this.#id, padding);
+    if (bytes.length === 0) return;
+    if (this.#readableDone || this.#done) {
+      this.#core.ack(this.#id, bytes.length);
+      return;
+    }
+    // The engine's buffer is reused; the chunk must outlive this call.
+    this.#queue.push({ bytes, unacked: bytes.length });
+    this.#queuedBytes += bytes.length;
+    this.#core.inbound(bytes.length);
+    this.#wakePull();
+  }
+
+  #onRemoteEnd() {
+    if (this.#remoteEnded) return;
+    this.#remoteEnded = true;
+    this.#settleTrailers(null);
+    this.#wakePull();
+    this.#maybeDone();
+  }
+
+  #settleTrailers(list) {
+    this.#trailers.resolve(list);
+  }
+
+  // ---- the end --------------------------------------------------------------------------
+
+  #maybeDone() {
+    if (this.#done || !this.#localEnded || !this.#remoteEnded) return;
+    this.#done = true;
+    this.#ackQueued();
+    this.#closed.resolve();
+    this.#core.streamDone(this);
+  }
+
+  /** Resets on the wire with `code` and fails the stream with `error`. */
+  #resetWith(code, error) {
+    if (this.#done) return;
+    this.#core.reset(this.#id, code, error);
+    this.#fail(error);
+  }
+
+  /** Ends the stream with `error`: every pending promise and both bodies get it. */
+  #fail(error) {
+    if (this.#done) return;
+    this.#done = true;
+    this.#error = error;
+    this.#wire.error = error;
+    this.#abort.abort(error);
+    this.#pendingPull = null;
+    this.#dropQueued();
+    if (!this.#readableDone) {
+      this.#readableDone = true;
+      this.#readController.error(error);
+    }
+    this.#writeController.error(error);
+    this.#trailers.reject(error);
+    this[ON_FAIL](error);
+    this.#core.failStreamWaits(this.#wire, error);
+    this.#closed.reject(error);
+    this.#core.streamDone(this);
+  }
+
+  /** Lets subclasses reject their own promises when the stream fails. */
+  [ON_FAIL]() {}
+
+  /** A user callback of this stream threw or rejected: reset the stream with that error. */
+  #callbackFailed(error) {
+    if (this.#done) return;
+    const wrapped =
+      error instanceof H2Error
+        ? error
+        : resetError(this.#id, ErrorCodes.INTERNAL_ERROR, 'local', error);
+    this.#resetWith(ErrorCodes.INTERNAL_ERROR, wrapped);
+  }
+
+  static {
+    controllerOf = (stream) => ({
+      data: (bytes, length) => stream.#onData(bytes, length),
+      remoteEnd: () => stream.#onRemoteEnd(),
+      trailers: (list) => stream.#settleTrailers(list),
+      fail: (error) => stream.#fail(error),
+      resetWith: (code, error) => stream.#resetWith(code, error),
+      callbackFailed: (error) => stream.#callbackFailed(error),
+      get done() {
+        return stream.#done;
+      },
+      get queuedBytes() {
+        return stream.#queuedBytes;
+      },
+    });
+  }
+}
+
+export { controllerOf, deliverResponse };
+
+/**
+ * A stream the peer opened (a request), or one we pushed. Answer with `respond()`, then the
+ * body through `writable` or `write()`, then `end()`.
+ */
+export class ServerStream extends H2Stream {
+  #core;
+  #request;
+  #responded = false;
+  #pushed;
+
+  constructor(token, core, id, request, { pushed = false, remoteEnded = false } = {}) {
+    super(token, core, id, { remoteEnded: remoteEnded || pushed });
+    this.#core = core;
+    this.#request = Object.freeze({ ...request, headers: Object.freeze(request.headers) });
+    this.#pushed = pushed;
+  }
+
+  /**
+   * The request: `{ method, scheme, authority, path, protocol, headers }`, where `headers`
+   * is the ordered list of regular fields with repeats kept.
+   */
+  get request() {
+    return this.#request;
+  }
+
+  /** Whether this stream was promised by our server push. */
+  get pushed() {
+    return this.#pushed;
+  }
+
+  /** Whether the final response headers were sent. */
+  get responded() {
+    return this.#responded;
+  }
+
+  /**
+   * Sends the response headers: `:status` first, then `headers`. With `endStream` the
+   * response has no body (END_STREAM on HEADERS). Throws `H2UsageError` if called twice.
+   */
+  respond(status, headers, { endStream = false } = {}) {
+    const code = Number(status);
+    if (!Number.isInteger(code) || code < 200 || code > 999) {
+      throw new H2UsageError(`respond(): status ${status} is not a final status (200-999)`, { streamId: this.id, initiator: 'local' });
+    }
+    if (this.#responded) throw new H2UsageError(`stream ${this.id}: respond() called twice`, { streamId: this.id, initiator: 'local' });
+    this[SEND_HEADERS]([[':status', String(code)], ...headerList(headers)], endStream);
+    this.#responded = true;
+  }
+
+  /** Sends an informational (1xx) response before the final one. */
+  informational(status, headers) {
+    const code = Number(status);
+    if (!Number.isInteger(code) || code < 100 || code > 199 || code === 101) {
+      throw new H2UsageError(`informational(): status ${status} is not 1xx (101 is not allowed in HTTP/2)`, {
+        streamId: this.id,
+        initiator: 'local',
+      });
+    }
+    if (this.#responded) {
+      throw new H2UsageError(`stream ${this.id}: informational() after respond()`, { streamId: this.id, initiator: 'local' });
+    }
+    this[SEND_HEADERS]([[':status', String(code)], ...headerList(headers)], false);
+  }
+
+  /**
+   * Pushes a response (server push): promises `headers` (a request: `:method`, `:path`, ...,
+   * given as a list or as `{ method, path, authority, scheme, headers }`) on this stream and
+   * returns the promised ServerStream, to be answered like any other. Throws if the client
+   * disabled push.
+   */
+  push(headers) {
+    return this.#core.push(this, headers);
+  }
+
+  [CAN_WRITE]() {
+    return this.#responded;
+  }
+
+  [WRITE_ERROR]() {
+    return new H2UsageError(`stream ${this.id}: respond() before writing the body`, { streamId: this.id, initiator: 'local' });
+  }
+}
+
+/** A request we sent, or a stream the server pushed to us. */
+export class ClientStream extends H2Stream {
+  #request;
+  #response = deferred();
+  #pushed;
+  /** Called (later, never during dispatch) with each informational response `{status, headers}`. */
+  oninformational = null;
+
+  constructor(token, core, id, request, { pushed = false, endStream = false } = {}) {
+    super(token, core, id, { localEnded: pushed || endStream });
+    this.#request = Object.freeze({ ...request, headers: Object.freeze(request.headers) });
+    this.#pushed = pushed;
+  }
+
+  /** The request sent (or, for a pushed stream, promised): same shape as ServerStream's. */
+  get request() {
+    return this.#request;
+  }
+
+  /** Whether the server pushed this stream. */
+  get pushed() {
+    return this.#pushed;
+  }
+
+  /** Resolves with `{ status, headers }` (regular fields in order) of the final response. */
+  get response() {
+    return this.#response.promise;
+  }
+
+  [CAN_WRITE]() {
+    return !this.#pushed;
+  }
+
+  [WRITE_ERROR]() {
+    return new H2UsageError(`stream ${this.id}: a pushed stream has no request body`, { streamId: this.id, initiator: 'local' });
+  }
+
+  [ON_FAIL](error) {
+    this.#response.reject(error);
+  }
+
+  static {
+    deliverResponse = (stream, received) => stream.#response.resolve(responseOf(received));
+  }
+}
+
+/**
+ * Sends a request body on a client stream and ends it: bytes or a string written at once, a
+ * Blob or ReadableStream piped. A failing body resets the stream (CANCEL) with the failure
+ * as cause; every rejection here has that owner.
+ */
+export function sendRequestBody(stream, control, body) {
+  const failed = (error) => {
+    if (!control.done) control.resetWith(ErrorCodes.CANCEL, resetError(stream.id, ErrorCodes.CANCEL, 'local', error));
+  };
+  const source = typeof Blob !== 'undefined' && body instanceof Blob ? body.stream() : body;
+  if (typeof source?.getReader === 'function') {
+    // pipeTo ends the stream at the body's end; a failing body aborts the writable (reset).
+    source.pipeTo(stream.writable).catch(failed);
+  } else {
+    // write() and end() reset the stream themselves on failure.
+    stream.write(source).then(() => stream.end()).catch(failed);
+  }
+}
