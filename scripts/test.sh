@@ -132,7 +132,7 @@ node_tests=(
   tests/js/transports_node.test.mjs
   tests/js/transports_websocket.test.mjs
 )
-node_interop_tests=(tests/js/interop_node_http2.test.mjs tests/js/session_interop.test.mjs)
+node_interop_tests=(tests/js/interop_node_http2.test.mjs tests/js/session_interop.test.mjs tests/js/transports_session.test.mjs)
 deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs tests/js/transports_websocket.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs ./tests/js/transports_node.test.mjs ./tests/js/transports_websocket.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs tests/js/transports_workerd.test.mjs)
