@@ -129,6 +129,7 @@ node_tests=(
   tests/js/session_connect.test.mjs
   tests/js/session_fetch.test.mjs
   tests/js/session_upgrade.test.mjs
+  tests/js/session_queue.test.mjs
   tests/js/transports_node.test.mjs
   tests/js/transports_websocket.test.mjs
 )

@@ -29,6 +29,7 @@ export {
   H2ConnectionLostError,
   H2UsageError,
   H2SessionClosingError,
+  H2QueueFullError,
 } from './errors.js';
 export { H2Session } from './session/session.js';
 export { H2Stream, ServerStream, ClientStream } from './session/stream.js';

@@ -24,7 +24,8 @@
 // │   └── H2FlowControlTimeoutError        no flow-control progress for flowControlTimeoutMs
 // ├── H2ConnectionLostError                EOF, read or write error, transport closed (cause)
 // ├── H2UsageError                         API misuse (writing after end(), ...)
-// └── H2SessionClosingError                no new stream: GOAWAY sent or received; retryable
+// ├── H2SessionClosingError                no new stream: GOAWAY sent or received; retryable
+// └── H2QueueFullError                     a request beyond maxQueuedRequests; retryable
 //
 // Every class also carries `initiator` where it is known: 'local' (this application asked for
 // it), 'remote' (the peer sent it or caused it) or 'library' (h2wasm decided: a timeout, a
@@ -142,6 +143,22 @@ export class H2SessionClosingError extends H2Error {
   }
 }
 
+/**
+ * A client request found every stream slot taken (the peer's MAX_CONCURRENT_STREAMS) and the
+ * session's queue full (`maxQueuedRequests`). Nothing was sent: retry later or elsewhere.
+ */
+export class H2QueueFullError extends H2Error {
+  constructor(message, details = {}) {
+    super(message, details);
+    /** The queue's capacity (`maxQueuedRequests`). */
+    this.limit = details.limit ?? undefined;
+  }
+
+  get retryable() {
+    return true;
+  }
+}
+
 /** python h2's name for `H2ProtocolError`. */
 export const ProtocolError = H2ProtocolError;
 
@@ -172,6 +189,7 @@ const SESSION_CLASSES = {
   H2ConnectionLostError,
   H2UsageError,
   H2SessionClosingError,
+  H2QueueFullError,
 };
 for (const [name, Class] of Object.entries({ H2Error, H2ProtocolError, ...BY_KIND, ...SESSION_CLASSES })) {
   if (Class !== H2ProtocolError || name === 'H2ProtocolError') {

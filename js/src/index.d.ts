@@ -545,6 +545,14 @@ export class H2ConnectionLostError extends H2Error {}
 export class H2UsageError extends H2Error {}
 /** No new stream: GOAWAY sent or received, or the session is closed (`retryable`). */
 export class H2SessionClosingError extends H2Error {}
+/**
+ * A client request found every stream slot taken and `maxQueuedRequests` requests already
+ * queued; nothing was sent (`retryable`).
+ */
+export class H2QueueFullError extends H2Error {
+  /** The queue's capacity (`maxQueuedRequests`). */
+  readonly limit: number | undefined;
+}
 
 // ---- transports -------------------------------------------------------------------------
 
@@ -727,6 +735,11 @@ export interface H2SessionOptions {
   maxOutboundControlBytes?: number;
   /** Data received and not read, across streams (16 MiB). */
   maxInboundBufferedBytes?: number;
+  /**
+   * Client: requests that may wait for a stream slot when the peer's MAX_CONCURRENT_STREAMS
+   * is reached (1,000; 0: none). Beyond it `request()` throws H2QueueFullError.
+   */
+  maxQueuedRequests?: number;
   /** Peer resets of unanswered streams within `rapidResetWindowMs` (100; 0: no limit). */
   maxRapidResets?: number;
   rapidResetWindowMs?: number;
@@ -744,7 +757,7 @@ export interface RequestOptions {
   endStream?: boolean;
   /** Resets the stream with CANCEL. */
   signal?: AbortSignal;
-  /** Bound on the wait for the response headers. */
+  /** Bound on the wait for the response headers, time spent queued included. */
   timeoutMs?: number;
 }
 
@@ -765,6 +778,8 @@ export interface SessionStats {
   bufferedAmount: number;
   inboundBuffered: number;
   blockedStreams: number;
+  /** Client requests waiting for a stream slot. */
+  queuedRequests: number;
 }
 
 /** The Response of `session.fetch()`, with what a standard Response cannot carry. */
@@ -819,6 +834,11 @@ export class H2Session {
   onpush: ((pushed: ClientStream, parent: ClientStream | undefined) => boolean | void) | null;
   ongoaway: ((info: GoAwayInfo) => unknown) | null;
   stats(): SessionStats;
+  /**
+   * Opens a request stream; beyond the peer's MAX_CONCURRENT_STREAMS it waits in a FIFO
+   * queue (its `id` is `null` until it starts). Throws H2QueueFullError when the queue is
+   * full, H2SessionClosingError once GOAWAY was sent or received.
+   */
   request(headers: OutboundHeaders, options?: RequestOptions): ClientStream;
   fetch(input: string | URL | Request, init?: RequestInit): Promise<H2Response>;
   incoming(): AsyncIterableIterator<ServerStream>;
@@ -833,7 +853,8 @@ export class H2Session {
 /** What both kinds of stream share. */
 export class H2Stream {
   protected constructor();
-  readonly id: number;
+  /** The stream id; `null` while a client request waits in the queue for a stream slot. */
+  readonly id: number | null;
   readonly session: H2Session;
   /** Aborted with the error when the stream is reset or its session ends. */
   readonly signal: AbortSignal;
@@ -852,6 +873,7 @@ export class H2Stream {
 
 /** A request to answer (or a stream we pushed). */
 export class ServerStream extends H2Stream {
+  readonly id: number;
   readonly request: StreamRequest;
   readonly pushed: boolean;
   readonly responded: boolean;

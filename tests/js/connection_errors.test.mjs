@@ -225,6 +225,7 @@ describe('error classes', () => {
       'H2ConnectionLostError',
       'H2FlowControlTimeoutError',
       'H2GoAwayError',
+      'H2QueueFullError',
       'H2RefusedStreamError',
       'H2SessionClosingError',
       'H2StreamResetError',

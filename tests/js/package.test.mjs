@@ -49,6 +49,7 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'js/dist/session/headers.js',
     'js/dist/session/link.js',
     'js/dist/session/options.js',
+    'js/dist/session/requests.js',
     'js/dist/session/session.js',
     'js/dist/session/stream.js',
     'js/dist/session/upgrade.js',

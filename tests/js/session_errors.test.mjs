@@ -13,6 +13,7 @@ import {
   H2FlowControlTimeoutError,
   H2GoAwayError,
   H2ProtocolError,
+  H2QueueFullError,
   H2RefusedStreamError,
   H2Session,
   H2SessionClosingError,
@@ -286,6 +287,7 @@ test('the session error classes: one hierarchy under H2Error, with code, initiat
     [new H2ConnectionLostError('x', { cause: 1 }), ['H2ConnectionLostError', 'H2Error']],
     [new H2UsageError('x'), ['H2UsageError', 'H2Error']],
     [new H2SessionClosingError('x'), ['H2SessionClosingError', 'H2Error']],
+    [new H2QueueFullError('x', { limit: 3 }), ['H2QueueFullError', 'H2Error']],
     [new DenialOfServiceError('x', { code: 11, initiator: 'remote' }), ['DenialOfServiceError', 'H2ProtocolError', 'H2Error']],
   ];
   for (const [error, expected] of cases) {
@@ -298,8 +300,9 @@ test('the session error classes: one hierarchy under H2Error, with code, initiat
   assert.equal(new H2ConnectionLostError('x', { cause: 'why' }).cause, 'why');
   assert.deepEqual(
     cases.map(([e]) => e.retryable),
-    [false, false, true, false, false, false, false, true, false],
+    [false, false, true, false, false, false, false, true, true, false],
   );
+  assert.equal(new H2QueueFullError('x', { limit: 3 }).limit, 3);
   assert.equal(new DenialOfServiceError('x', { initiator: 'remote' }).initiator, 'remote');
   assert.equal(new H2ProtocolError('x').initiator, undefined);
 });

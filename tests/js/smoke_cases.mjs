@@ -20,6 +20,7 @@ export const PUBLIC_API = [
   'H2FlowControlTimeoutError',
   'H2GoAwayError',
   'H2ProtocolError',
+  'H2QueueFullError',
   'H2RefusedStreamError',
   'H2Session',
   'H2SessionClosingError',

@@ -42,6 +42,7 @@ import {
   H2RefusedStreamError,
   H2Session,
   H2SessionClosingError,
+  H2QueueFullError,
   H2Stream,
   H2StreamResetError,
   H2TimeoutError,
@@ -235,6 +236,7 @@ const sessionOptions: H2SessionOptions = {
   keepAlive: { intervalMs: 30_000, timeoutMs: 5_000 },
   flowControlTimeoutMs: 0,
   onFlowControlTimeout: 'error',
+  maxQueuedRequests: 50,
   trace(record: TraceRecord) {
     if (record.kind === 'frame') void `${record.direction} ${record.typeName} ${record.streamId} ${record.length} ${record.flags}`;
     else if (record.kind === 'goaway') void record.lastStreamId;
@@ -264,6 +266,9 @@ async function session(): Promise<void> {
     timeoutMs: 500,
   });
   stream.oninformational = ({ status }) => void status;
+  const queuedId: number | null = stream.id;
+  // @ts-expect-error a client stream's id is null while it waits in the queue
+  const startedId: number = stream.id;
   const { status, headers } = await stream.response;
   const trailers = await stream.trailers;
   await stream.write('text', { timeoutMs: 100 });
@@ -275,15 +280,20 @@ async function session(): Promise<void> {
   const settings: Settings = await client2.updateSettings({ maxConcurrentStreams: 5 });
   client2.setConnectionWindow(1 << 20);
   const stats: SessionStats = client2.stats();
+  const waiting: number = stats.queuedRequests;
   const response: H2Response = await client2.fetch('https://a/', { method: 'POST', body: 'x' });
   const responseTrailers: Headers = await response.trailers;
-  for await (const incoming of server2.incoming()) void incoming.id;
+  for await (const incoming of server2.incoming()) {
+    const serverId: number = incoming.id;
+    void serverId;
+  }
   const info: CloseInfo = await client2.close({ code: 0, debug: 'bye', timeoutMs: 1000 });
   const initiator: 'local' | 'remote' | 'transport' = info.initiator;
   await client2.destroy(new Error('x'), ErrorCodes.INTERNAL_ERROR);
   await client2[Symbol.asyncDispose]();
   const upgrade = H2Session.serverFromUpgrade(serverEnd, { http2Settings: H2Session.upgradeSettings(), request: { path: '/' } });
   const upgradedStream: ServerStream = upgrade.stream;
+  void [queuedId, startedId, waiting];
   void [state, status, headers, trailers, windows, rtt, settings, stats, responseTrailers, initiator, upgradedStream, sentBytes, plain, fromStreams, badPolicy];
   // @ts-expect-error streams are made by sessions
   new ClientStream();
@@ -306,6 +316,7 @@ function classify(error: unknown): string {
   if (error instanceof H2TimeoutError) return `timeout ${error.kind}`;
   if (error instanceof H2GoAwayError) return `goaway ${error.lastStreamId}`;
   if (error instanceof H2ConnectionLostError) return `lost ${String(error.cause)}`;
+  if (error instanceof H2QueueFullError) return `queue full at ${error.limit}, retry ${error.retryable}`;
   if (error instanceof H2SessionClosingError || error instanceof H2UsageError) return error.message;
   return 'other';
 }

@@ -1,6 +1,7 @@
 // The session's control-frame bookkeeping: PINGs waiting for their ACK (the round-trip
 // time), and SETTINGS waiting for theirs (in order: the peer acknowledges SETTINGS frames in
-// the order it received them).
+// the order it received them); keep-alive, tracing, the incoming queue, and how user
+// callbacks run (later, in a microtask, never inside dispatch).
 
 import { errorCodeName } from '../constants.js';
 import { H2Error, H2GoAwayError, H2TimeoutError, H2UsageError, InvalidInputError } from '../errors.js';
@@ -269,4 +270,28 @@ export function destroyedError(error, code) {
   if (error instanceof H2Error) return error;
   const message = error === undefined ? 'the session was destroyed' : `the session was destroyed: ${error?.message ?? error}`;
   return new H2GoAwayError(message, { code, initiator: 'local', cause: error });
+}
+
+/** Runs a stream's user callback in a microtask; a throw or rejection resets the stream. */
+export function runStreamCallback(entry, fn) {
+  queueMicrotask(() => {
+    try {
+      const result = fn();
+      if (result && typeof result.then === 'function') result.then(undefined, (error) => entry.control.callbackFailed(error));
+    } catch (error) {
+      entry.control.callbackFailed(error);
+    }
+  });
+}
+
+/** Runs a session-level user callback in a microtask; a throw or rejection destroys the session. */
+export function runSessionCallback(session, fn, arg) {
+  queueMicrotask(() => {
+    try {
+      const result = fn.call(session, arg);
+      if (result && typeof result.then === 'function') result.then(undefined, (error) => session.destroy(error));
+    } catch (error) {
+      session.destroy(error);
+    }
+  });
 }

@@ -24,6 +24,7 @@ export const SESSION_DEFAULTS = Object.freeze({
   maxRapidResets: 100,
   rapidResetWindowMs: 10_000,
   connectionWindowSize: 1024 * 1024,
+  maxQueuedRequests: 1000,
 });
 
 const DURATIONS = [
@@ -44,6 +45,7 @@ const SIZES = [
   'maxInboundBufferedBytes',
   'maxRapidResets',
   'connectionWindowSize',
+  'maxQueuedRequests',
 ];
 /** Session options that become engine limits (our SETTINGS). */
 const LIMIT_OPTIONS = {

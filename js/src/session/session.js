@@ -24,22 +24,16 @@ import { bytesOf } from '../octets.js';
 import { toByteTransport } from '../transports/index.js';
 import { TimerSet } from './clock.js';
 import { destroyedError, IncomingQueue, keepAlive, peerGoAwayError, PingTracker, SettingsAcks, SlidingCount, Tracer } from './control.js';
+import { runSessionCallback, runStreamCallback } from './control.js';
 import { deferred } from './deferred.js';
 import { sessionFetch } from './fetch.js';
 import { FlowGate } from './flow.js';
-import { describeRequest, findField, hasPseudo, headerList, pushFields, requestOf, responseOf } from './headers.js';
+import { describeRequest, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
 import { engineConfig, sessionOptions, settingPairs } from './options.js';
+import { ASSUMED_MAX_CONCURRENT_STREAMS, ClientRequests } from './requests.js';
+import { ClientStream, deliverResponse, INTERNAL, resetError, ServerStream, streamEntry } from './stream.js';
 import { initiate, upgradeSettings } from './upgrade.js';
-import {
-  ClientStream,
-  controllerOf,
-  deliverResponse,
-  INTERNAL,
-  resetError,
-  sendRequestBody,
-  ServerStream,
-} from './stream.js';
 
 const MAX_STREAM_ID = 0x7fffffff;
 
@@ -60,6 +54,7 @@ export class H2Session {
   #flow;
   #backlog;
   #core;
+  #requests;
   #state = 'handshaking';
   #streams = new Map();
   #ready = deferred();
@@ -187,6 +182,18 @@ export class H2Session {
     );
     this.#settingsAcks = new SettingsAcks(this.#timers);
     this.#core = this.#makeCore();
+    this.#requests = new ClientRequests(
+      {
+        core: this.#core,
+        timers: this.#timers,
+        trace: (record) => this.#trace(record),
+        slots: () => this.#slots(),
+        mayStart: () => !this.#closingOrClosed(),
+        open: (list, endStream) => this.#openOnWire(list, endStream),
+        register: (entry) => this.#register(entry.stream, entry),
+      },
+      o.maxQueuedRequests,
+    );
     if (upgraded !== null) {
       this.#register(
         role === 'server'
@@ -226,7 +233,9 @@ export class H2Session {
         this.#engine.sendHeaders(id, list, { endStream });
         this.#link.schedule();
       },
-      reset: (id, code) => this.#resetOnWire(id, code),
+      reset: (id, code) => {
+        if (id !== null) this.#resetOnWire(id, code); // a queued request has nothing on the wire
+      },
       ack: (id, n) => this.#ack(id, n),
       window: (id) => this.#window(id),
       remoteWindow: (id) => this.#window(id, 'remoteFlowControlWindow'),
@@ -294,6 +303,7 @@ export class H2Session {
       bufferedAmount: this.bufferedAmount,
       inboundBuffered: this.#inboundBuffered,
       blockedStreams: this.#flow.blocked,
+      queuedRequests: this.#requests.queued,
     };
   }
 
@@ -380,7 +390,7 @@ export class H2Session {
       case 'InformationalResponseReceived':
         if (entry) {
           const info = responseOf(event.headers);
-          this.#deferStream(entry, () => entry.stream.oninformational?.(info));
+          runStreamCallback(entry, () => entry.stream.oninformational?.(info));
         }
         break;
       case 'TrailersReceived':
@@ -424,6 +434,8 @@ export class H2Session {
       (c) => c.setting === SettingCodes.INITIAL_WINDOW_SIZE || c.setting === SettingCodes.MAX_FRAME_SIZE,
     );
     if (flowChanged) this.#flow.wake();
+    // The first SETTINGS replace the assumed stream limit; a later one may raise it.
+    this.#requests.pump();
   }
 
   #onRequest(event) {
@@ -436,7 +448,7 @@ export class H2Session {
     const entry = this.#register(stream);
     if (typeof this.onstream === 'function') {
       const handler = this.onstream;
-      this.#deferStream(entry, () => handler.call(this, stream));
+      runStreamCallback(entry, () => handler.call(this, stream));
     } else {
       this.#incoming.push(stream);
     }
@@ -465,7 +477,7 @@ export class H2Session {
       entry.control.resetWith(ErrorCodes.CANCEL, resetError(stream.id, ErrorCodes.CANCEL, 'local'));
       return;
     }
-    this.#deferStream(entry, () => {
+    runStreamCallback(entry, () => {
       if (handler.call(this, stream, parent) === false) stream.reset(ErrorCodes.CANCEL);
     });
   }
@@ -474,11 +486,12 @@ export class H2Session {
     const info = Object.freeze({ code: event.errorCode, lastStreamId: event.lastStreamId, debugData: event.additionalData ?? undefined });
     this.#goawayReceived = info;
     this.#trace({ kind: 'goaway', direction: 'in', code: info.code, lastStreamId: info.lastStreamId });
-    if (typeof this.ongoaway === 'function') this.#deferSession(this.ongoaway, info);
+    if (typeof this.ongoaway === 'function') runSessionCallback(this, this.ongoaway, info);
     if (this.#closeInfo === null) this.#closeInfo = { initiator: 'remote', code: info.code, lastStreamId: info.lastStreamId };
     else if (this.#closeInfo.initiator === 'remote') Object.assign(this.#closeInfo, { code: info.code, lastStreamId: info.lastStreamId });
     this.#armIdle(false);
     if (this.#state === 'handshaking' || this.#state === 'open') this.#setState('closing');
+    this.#requests.failQueued(`the peer sent GOAWAY (${info.code === ErrorCodes.NO_ERROR ? 'graceful' : `code ${info.code}`})`);
     // Streams we opened above the last id were never processed: safe to retry elsewhere.
     const ours = this.#role === 'client' ? 1 : 0;
     for (const { stream, control } of [...this.#streams.values()]) {
@@ -548,7 +561,7 @@ export class H2Session {
 
   /** A stream's send window (or, with 'remoteFlowControlWindow', its receive window). */
   #window(id, which = 'localFlowControlWindow') {
-    if (this.#engine === null) return 0;
+    if (this.#engine === null || id === null) return 0;
     try {
       return this.#engine[which](id);
     } catch (error) {
@@ -587,8 +600,7 @@ export class H2Session {
 
   // ---- streams --------------------------------------------------------------------------
 
-  #register(stream) {
-    const entry = { stream, control: controllerOf(stream), cleanup: [], onResponse: undefined };
+  #register(stream, entry = streamEntry(stream)) {
     this.#streams.set(stream.id, entry);
     this.#stats.streamsTotal++;
     this.#armIdle(false);
@@ -596,36 +608,17 @@ export class H2Session {
   }
 
   #streamDone(stream) {
+    if (stream.id === null) {
+      this.#requests.forget(stream); // failed while queued
+      return;
+    }
     const entry = this.#streams.get(stream.id);
     if (entry === undefined || entry.stream !== stream) return;
     this.#streams.delete(stream.id);
     for (const undo of entry.cleanup) undo();
-    if (this.#streams.size === 0 && this.#state === 'open') this.#armIdle();
+    this.#requests.pump();
+    if (this.#streams.size === 0 && this.#requests.queued === 0 && this.#state === 'open') this.#armIdle();
     this.#maybeDrained();
-  }
-
-  /** Runs a stream's user callback in a microtask; a throw or rejection resets the stream. */
-  #deferStream(entry, fn) {
-    queueMicrotask(() => {
-      try {
-        const result = fn();
-        if (result && typeof result.then === 'function') result.then(undefined, (error) => entry.control.callbackFailed(error));
-      } catch (error) {
-        entry.control.callbackFailed(error);
-      }
-    });
-  }
-
-  /** Runs a session-level user callback in a microtask; a throw destroys the session. */
-  #deferSession(fn, arg) {
-    queueMicrotask(() => {
-      try {
-        const result = fn.call(this, arg);
-        if (result && typeof result.then === 'function') result.then(undefined, (error) => this.destroy(error));
-      } catch (error) {
-        this.destroy(error);
-      }
-    });
   }
 
   /**
@@ -634,46 +627,47 @@ export class H2Session {
    * With `body` (bytes, a string, a Blob or a ReadableStream) it is sent and the stream
    * ended; without, the stream ends with the headers unless `endStream: false` (the default
    * for CONNECT). `signal` resets the stream with CANCEL; `timeoutMs` bounds the wait for
-   * the response headers. Throws `H2SessionClosingError` once GOAWAY was sent or received.
+   * the response headers (time spent queued included).
+   *
+   * When the peer's MAX_CONCURRENT_STREAMS is reached the request waits in a FIFO queue (its
+   * stream's `id` is `null` until it starts); beyond `maxQueuedRequests` waiting requests this
+   * throws `H2QueueFullError`. Throws `H2SessionClosingError` once GOAWAY was sent or
+   * received; queued requests then fail with it.
    */
-  request(headers, { body, endStream, signal, timeoutMs } = {}) {
+  request(headers, options) {
     if (this.#role !== 'client') throw new H2UsageError('request() is for client sessions (servers push with stream.push())', { initiator: 'local' });
     this.#assertMayOpen();
-    const list = headerList(headers);
-    if (!hasPseudo(list)) throw new H2UsageError('request headers need :method, :scheme, :authority and :path', { initiator: 'local' });
-    const method = findField(list, ':method');
-    const hasBody = body !== undefined && body !== null;
-    const end = endStream ?? (!hasBody && method !== 'CONNECT');
-    if (hasBody && end) throw new H2UsageError('a request with a body cannot end with its headers', { initiator: 'local' });
-    if (signal?.aborted) throw signal.reason;
+    return this.#requests.open(headers, options);
+  }
+
+  /** Sends a request's HEADERS on the next stream id; returns the id. */
+  #openOnWire(list, endStream) {
     const engine = this.#engine;
     const id = engine.getNextAvailableStreamId();
-    engine.sendHeaders(id, list, { endStream: end });
-    const stream = new ClientStream(INTERNAL, this.#core, id, describeRequest(list), { endStream: end });
-    const entry = this.#register(stream);
+    engine.sendHeaders(id, list, { endStream });
     this.#link.schedule();
-    if (signal) {
-      const onAbort = () => entry.control.resetWith(ErrorCodes.CANCEL, resetError(id, ErrorCodes.CANCEL, 'local', signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      entry.cleanup.push(() => signal.removeEventListener('abort', onAbort));
-    }
-    if (timeoutMs > 0) {
-      const timer = this.#timers.start(timeoutMs, () => {
-        this.#trace({ kind: 'timeout', timeout: 'request', streamId: id });
-        entry.control.resetWith(
-          ErrorCodes.CANCEL,
-          new H2TimeoutError(`stream ${id}: no response within ${timeoutMs} ms`, { kind: 'request', streamId: id, initiator: 'library' }),
-        );
-      });
-      entry.onResponse = timer.cancel;
-      entry.cleanup.push(timer.cancel);
-    }
-    if (hasBody) sendRequestBody(stream, entry.control, body);
-    return stream;
+    return id;
+  }
+
+  /**
+   * How many more streams we may open now: the peer's MAX_CONCURRENT_STREAMS (unlimited when
+   * it set none, ASSUMED_MAX_CONCURRENT_STREAMS before its first SETTINGS) minus the streams
+   * the engine counts as open.
+   */
+  #slots() {
+    const engine = this.#engine;
+    if (engine === null) return 0;
+    let limit = engine.remoteSettings.maxConcurrentStreams ?? Infinity;
+    if (this.#state === 'handshaking') limit = Math.min(limit, ASSUMED_MAX_CONCURRENT_STREAMS);
+    return limit - engine.openOutboundStreams;
+  }
+
+  #closingOrClosed() {
+    return this.#ending || this.#finishing || this.#state === 'closing' || this.#state === 'closed' || this.#localGoaway !== null || this.#goawayReceived !== null;
   }
 
   #assertMayOpen() {
-    if (this.#ending || this.#finishing || this.#state === 'closing' || this.#state === 'closed' || this.#localGoaway || this.#goawayReceived) {
+    if (this.#closingOrClosed()) {
       throw new H2SessionClosingError('no new stream: the session is closing (GOAWAY sent or received)', { initiator: 'local' });
     }
   }
@@ -769,7 +763,7 @@ export class H2Session {
     if (!start || this.#ending) return;
     const ms = this.#o.idleTimeoutMs;
     this.#idleTimer = this.#timers.start(ms, () => {
-      if (this.#streams.size > 0 || this.#state !== 'open') return;
+      if (this.#streams.size > 0 || this.#requests.queued > 0 || this.#state !== 'open') return;
       this.#trace({ kind: 'timeout', timeout: 'idle' });
       this.close();
     });
@@ -808,6 +802,7 @@ export class H2Session {
     const wasOpen = this.#state === 'open';
     this.#setState('closing');
     this.#armIdle(false);
+    this.#requests.failQueued('close() was called first');
     try {
       if (this.#localGoaway === null) {
         this.#localGoaway = { code, debug };
@@ -949,6 +944,7 @@ export class H2Session {
     this.#setState('closed');
     this.#closeInfo = info;
     const cause = error ?? this.#closedError();
+    this.#requests.failQueued('the session ended', error);
     for (const entry of [...this.#streams.values()]) entry.control.fail(cause);
     this.#flow.failAll(cause);
     this.#pings.failAll(cause);

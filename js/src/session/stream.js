@@ -51,12 +51,19 @@ function deferred() {
   return d;
 }
 
-/** The error for an RST_STREAM: REFUSED_STREAM is retryable, any other code is a reset. */
+/** How messages name a stream: by its id, or as a queued request before it has one. */
+export const streamLabel = (id) => (id === null ? 'a queued request' : `stream ${id}`);
+
+/**
+ * The error for an RST_STREAM: REFUSED_STREAM is retryable, any other code is a reset. For a
+ * queued request (`streamId` null) nothing goes on the wire; the error says how it ended.
+ */
 export function resetError(streamId, code, initiator, cause) {
   const name = errorCodeName(code) ?? `0x${code.toString(16)}`;
   const who = initiator === 'remote' ? 'the peer' : initiator === 'local' ? 'us' : 'h2wasm';
   const Class = code === ErrorCodes.REFUSED_STREAM ? H2RefusedStreamError : H2StreamResetError;
-  return new Class(`stream ${streamId} reset by ${who} (${name})`, { code, streamId, initiator, cause });
+  const what = streamId === null ? `a queued request was cancelled by ${who}` : `stream ${streamId} reset by ${who}`;
+  return new Class(`${what} (${name})`, { code, streamId: streamId ?? undefined, initiator, cause });
 }
 
 /** Bytes of a body chunk: a Uint8Array, another view, an ArrayBuffer or a string (UTF-8). */
@@ -95,17 +102,23 @@ export class H2Stream {
   #writable;
   #writeController;
   #chain = Promise.resolve();
+  /** A queued client request: settled when it gets its id (or fails); body writes wait for it. */
+  #started = null;
   #endRequested = false;
   #localEnded = false;
   // end
   #closed = deferred();
   #done = false;
 
-  constructor(token, core, id, { localEnded = false, remoteEnded = false } = {}) {
+  constructor(token, core, id, { localEnded = false, remoteEnded = false, queued = false } = {}) {
     if (token !== INTERNAL) throw new TypeError('streams are created by an H2Session');
     this.#core = core;
     this.#id = id;
     this.#wire = { id, error: null };
+    if (queued) {
+      this.#started = deferred();
+      this.#chain = this.#started.promise;
+    }
     this.#readable = new ReadableStream(
       {
         start: (controller) => {
@@ -136,7 +149,10 @@ export class H2Stream {
     if (remoteEnded) this.#onRemoteEnd();
   }
 
-  /** The stream id. */
+  /**
+   * The stream id; `null` while a client request waits in the session's queue for a stream
+   * slot (the peer's MAX_CONCURRENT_STREAMS), and for good if it failed there.
+   */
   get id() {
     return this.#id;
   }
@@ -215,7 +231,7 @@ export class H2Stream {
 
   /** The H2UsageError for a body write the role does not allow yet (overridden). */
   [WRITE_ERROR]() {
-    return new H2UsageError(`stream ${this.#id}: the body cannot be written now`, { streamId: this.#id, initiator: 'local' });
+    return new H2UsageError(`${streamLabel(this.#id)}: the body cannot be written now`, { streamId: this.#id, initiator: 'local' });
   }
 
   // ---- outbound -------------------------------------------------------------------------
@@ -223,7 +239,7 @@ export class H2Stream {
   #write(chunk, { timeoutMs, signal }) {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#endRequested) {
-      return Promise.reject(new H2UsageError(`stream ${this.#id}: write after end()`, { streamId: this.#id, initiator: 'local' }));
+      return Promise.reject(new H2UsageError(`${streamLabel(this.#id)}: write after end()`, { streamId: this.#id, initiator: 'local' }));
     }
     if (!this[CAN_WRITE]()) return Promise.reject(this[WRITE_ERROR]());
     let bytes;
@@ -260,7 +276,7 @@ export class H2Stream {
   #end(trailers) {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#endRequested) {
-      return Promise.reject(new H2UsageError(`stream ${this.#id}: end() after the end`, { streamId: this.#id, initiator: 'local' }));
+      return Promise.reject(new H2UsageError(`${streamLabel(this.#id)}: end() after the end`, { streamId: this.#id, initiator: 'local' }));
     }
     if (!this[CAN_WRITE]()) return Promise.reject(this[WRITE_ERROR]());
     let list;
@@ -441,6 +457,7 @@ export class H2Stream {
     this.#done = true;
     this.#error = error;
     this.#wire.error = error;
+    this.#started?.resolve(); // writes queued behind the start now run, and fail with `error`
     this.#abort.abort(error);
     this.#pendingPull = null;
     this.#dropQueued();
@@ -471,6 +488,12 @@ export class H2Stream {
 
   static {
     controllerOf = (stream) => ({
+      /** A queued request got its stream id (its HEADERS are in the engine): writes may go. */
+      start: (id) => {
+        stream.#id = id;
+        stream.#wire.id = id;
+        stream.#started?.resolve();
+      },
       data: (bytes, length) => stream.#onData(bytes, length),
       remoteEnd: () => stream.#onRemoteEnd(),
       trailers: (list) => stream.#settleTrailers(list),
@@ -488,6 +511,11 @@ export class H2Stream {
 }
 
 export { controllerOf, deliverResponse };
+
+/** What the session keeps per stream: the stream, its controller, what to undo at its end. */
+export function streamEntry(stream) {
+  return { stream, control: controllerOf(stream), cleanup: [], onResponse: undefined };
+}
 
 /**
  * A stream the peer opened (a request), or one we pushed. Answer with `respond()`, then the
@@ -580,8 +608,8 @@ export class ClientStream extends H2Stream {
   /** Called (later, never during dispatch) with each informational response `{status, headers}`. */
   oninformational = null;
 
-  constructor(token, core, id, request, { pushed = false, endStream = false } = {}) {
-    super(token, core, id, { localEnded: pushed || endStream });
+  constructor(token, core, id, request, { pushed = false, endStream = false, queued = false } = {}) {
+    super(token, core, id, { localEnded: pushed || endStream, queued });
     this.#request = Object.freeze({ ...request, headers: Object.freeze(request.headers) });
     this.#pushed = pushed;
   }
