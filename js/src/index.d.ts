@@ -985,6 +985,27 @@ export interface ConnectNodeOptions {
  */
 export function connectNode(options: ConnectNodeOptions): Promise<AdaptedTransport>;
 
+/** Options of `connect()` (and `init.connect` of the Node `fetch()`): session options plus the connection's. */
+export interface ConnectOptions extends H2SessionOptions {
+  /** Extra `tls.connect` options for `https:` URLs: `ca`, `rejectUnauthorized`, `servername`, `cert`, `key`, … */
+  tls?: Record<string, unknown>;
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Node, Deno and Bun only: opens a connection to the origin of `url` (h2c with prior
+ * knowledge for `http:`, TLS with ALPN `h2` for `https:`) and resolves with a client session
+ * on it once the connection is up. Close the session when done.
+ */
+export function connect(url: string | URL, options?: ConnectOptions): Promise<H2Session>;
+
+/**
+ * Node, Deno and Bun only: `fetch()` over HTTP/2 on a connection of its own (see `connect`),
+ * closed once the response has ended or its body was cancelled.
+ */
+export function fetch(input: string | URL | Request, init?: RequestInit & { connect?: ConnectOptions }): Promise<H2Response>;
+
 /** The parts of a classic WebSocket (DOM, Deno, Bun, npm `ws`) that `fromWebSocket` uses. */
 export interface WebSocketLike {
   binaryType: string;

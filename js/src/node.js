@@ -6,8 +6,9 @@ import { instantiateSync } from './core.js';
 instantiateSync(readFileSync(new URL('./wasm/h2wasm_bg.wasm', import.meta.url)));
 
 export * from './api.js';
-// Node only (also Deno and Bun, which load this entry): it imports node:net / node:tls.
+// Node only (also Deno and Bun, which load this entry): these import node:net / node:tls.
 export { connectNode } from './transports/node_connect.js';
+export { connect, fetch } from './session/connect.js';
 
 /** Already done at import; resolves at once. Kept so that portable code can always call it. */
 export function init() {

@@ -42,6 +42,7 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'js/dist/node.js',
     'js/dist/octets.js',
     'js/dist/session/clock.js',
+    'js/dist/session/connect.js',
     'js/dist/session/control.js',
     'js/dist/session/deferred.js',
     'js/dist/session/fetch.js',

@@ -59,7 +59,7 @@ export const PUBLIC_API = [
 ];
 
 /** What the Node entry point (Node, Deno, Bun) exports besides PUBLIC_API: it imports node:*. */
-export const NODE_ENTRY_API = ['connectNode'];
+export const NODE_ENTRY_API = ['connect', 'connectNode', 'fetch'];
 
 const RFC_9113_NAMES = [
   'NO_ERROR',

@@ -2,7 +2,10 @@
 // Each `@ts-expect-error` line must fail to type-check, so the declarations are checked in
 // both directions: what they allow and what they refuse.
 import {
+  connect,
   connectNode,
+  fetch as h2fetch,
+  type ConnectOptions,
   fromCloudflareSocket,
   fromDenoConn,
   fromNodeSocket,
@@ -361,3 +364,18 @@ const capCode: 'ERR_TRANSPORT_INBOUND_CAP' = TransportErrorCodes.INBOUND_CAP;
 await viaWs.close(new Error('done'));
 
 export { caps, alpn, chunks, overTls, viaWss, viaWt, viaDeno, viaCf, capCode };
+
+// ---- connect() and fetch() (Node entry)
+async function nodeFetch(): Promise<void> {
+  const options: ConnectOptions = { tls: { rejectUnauthorized: false }, signal: AbortSignal.timeout(1000), maxQueuedRequests: 10 };
+  const session: H2Session = await connect('https://example.test/', options);
+  const viaUrl: H2Session = await connect(new URL('http://127.0.0.1:8080'));
+  const response: H2Response = await h2fetch('http://127.0.0.1:8080/', { method: 'POST', body: 'x', connect: { tls: { ca: 'PEM' } } });
+  const trailers: Headers = await response.trailers;
+  void [session, viaUrl, trailers];
+  // @ts-expect-error the URL is required
+  await connect();
+  // @ts-expect-error tls options are an object
+  await connect('https://a/', { tls: 1 });
+}
+export { nodeFetch };
