@@ -104,8 +104,10 @@ install_consumer() {
   rm -rf "$consumer" && mkdir -p "$consumer/tests/js" "$consumer/examples/lib" || return 1
   echo '{ "name": "h2wasm-consumer", "private": true, "type": "module" }' >"$consumer/package.json"
   (cd "$consumer" && npm install --no-audit --no-fund --no-package-lock --loglevel=error "$tarball") || return 1
-  # The same layout as the repository, so that the tests' relative imports hold in both.
+  # The same layout as the repository, so that the tests' relative imports hold in both (the
+  # interop tests run examples/server.mjs and examples/client.mjs, which import h2wasm).
   cp tests/js/* "$consumer/tests/js/" || return 1
+  cp examples/*.mjs "$consumer/examples/" || return 1
   cp examples/lib/* "$consumer/examples/lib/" || return 1
   echo "installed $(basename "$tarball") into $consumer"
 }
@@ -134,6 +136,14 @@ node_tests=(
   tests/js/transports_websocket.test.mjs
 )
 node_interop_tests=(tests/js/interop_node_http2.test.mjs tests/js/session_interop.test.mjs tests/js/transports_session.test.mjs)
+# Real peers over loopback TCP: node:http2, nghttpd, nghttp, curl, h2load against the h2wasm
+# client and examples/server.mjs. A missing tool fails the step (never a skip).
+interop_tests=(
+  tests/js/interop_server.test.mjs
+  tests/js/interop_client.test.mjs
+  tests/js/interop_transfer.test.mjs
+  tests/js/interop_shutdown.test.mjs
+)
 deno_tests=(tests/js/smoke.test.mjs tests/js/transports_deno.test.mjs tests/js/transports_websocket.test.mjs)
 bun_tests=(./tests/js/smoke.test.mjs ./tests/js/transports_node.test.mjs ./tests/js/transports_websocket.test.mjs)
 workerd_tests=(tests/js/workerd.test.mjs tests/js/transports_workerd.test.mjs)
@@ -141,7 +151,7 @@ chromium_tests=(tests/js/chromium.test.mjs tests/js/transports_chromium.test.mjs
 
 # Every tests/js/*.test.mjs must be in one of the lists above, or it would never run.
 check_test_files_listed() {
-  local listed=" ${node_tests[*]} ${node_interop_tests[*]} ${deno_tests[*]} ${bun_tests[*]#./} ${workerd_tests[*]} ${chromium_tests[*]} "
+  local listed=" ${node_tests[*]} ${node_interop_tests[*]} ${interop_tests[*]} ${deno_tests[*]} ${bun_tests[*]#./} ${workerd_tests[*]} ${chromium_tests[*]} "
   local missing=() f
   for f in tests/js/*.test.mjs; do
     [[ $listed == *" $f "* ]] || missing+=("$f")
@@ -196,6 +206,7 @@ if $js_ready; then
   cd "$consumer"
   step node node node --test --test-reporter=spec "${node_tests[@]}" || true
   step node-interop node node --test --test-reporter=spec "${node_interop_tests[@]}" || true
+  step interop node node --test --test-reporter=spec "${interop_tests[@]}" || true
   # The transport tests listen and connect on loopback and run openssl for a test certificate;
   # npm ws (the WebSocket peer) reads two environment variables; WebTransport (QuicEndpoint,
   # upgradeWebTransport) is behind --unstable-net.
@@ -206,7 +217,7 @@ if $js_ready; then
   step chromium node node --test --test-reporter=spec "${chromium_tests[@]}" || true
   cd "$root"
 else
-  for name in node node-interop deno bun workerd chromium; do skip "$name" "$skip_reason"; done
+  for name in node node-interop interop deno bun workerd chromium; do skip "$name" "$skip_reason"; done
 fi
 
 # --- summary
