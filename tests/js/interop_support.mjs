@@ -44,14 +44,25 @@ class Child {
   constructor(name, proc) {
     this.name = name;
     this.proc = proc;
-    this.stdout = '';
+    this.stdoutChunks = [];
     this.stderr = '';
     this.exit = new Promise((resolve) => {
       proc.on('exit', (code, signal) => resolve({ code, signal }));
       proc.on('error', (error) => resolve({ code: null, signal: null, error }));
     });
-    proc.stdout?.setEncoding('utf8').on('data', (s) => (this.stdout += s));
+    proc.stdout?.on('data', (chunk) => this.stdoutChunks.push(chunk));
     proc.stderr?.setEncoding('utf8').on('data', (s) => (this.stderr += s));
+  }
+
+  /** Standard output as bytes (a Buffer). */
+  get stdoutBytes() {
+    if (this.stdoutChunks.length > 1) this.stdoutChunks = [Buffer.concat(this.stdoutChunks)];
+    return this.stdoutChunks[0] ?? Buffer.alloc(0);
+  }
+
+  /** Standard output as UTF-8 text. */
+  get stdout() {
+    return this.stdoutBytes.toString('utf8');
   }
 
   get exited() {
@@ -113,7 +124,8 @@ export class Interop {
 
   /**
    * Runs `command args` to its end (asynchronously: the test's own servers keep running).
-   * Resolves with `{ code, signal, stdout, stderr }`; a run longer than `timeoutMs` is killed.
+   * Resolves with `{ code, signal, stdout, stdoutBytes, stderr }`; a run longer than
+   * `timeoutMs` is killed.
    */
   async run(name, command, args, { timeoutMs = 60_000, ...options } = {}) {
     const child = this.spawn(name, command, args, options);
@@ -121,7 +133,7 @@ export class Interop {
     const { code, signal, error } = await child.exit;
     clearTimeout(timer);
     if (error) throw error;
-    return { code, signal, stdout: child.stdout, stderr: child.stderr };
+    return { code, signal, stdout: child.stdout, stdoutBytes: child.stdoutBytes, stderr: child.stderr };
   }
 
   /** A temporary directory, removed after the test. */
