@@ -3,12 +3,12 @@
 // loudly when one is missing: the suite never skips an interop test), starts processes that
 // are killed in the test's `after()` hook, prints their output when a test fails, starts
 // examples/server.mjs and nghttpd on free ports, and makes certificates and test bodies.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './support.mjs';
@@ -17,7 +17,8 @@ import { selfSignedCert } from './transport_servers.mjs';
 /** examples/<name>, in the repository and in the consumer install alike (same layout). */
 export const examplePath = (name) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 
-const TOOL_PATHS = { nghttpd: ['/usr/sbin/nghttpd', '/usr/bin/nghttpd'] };
+/** Where Debian puts tools that are not on a normal user's PATH. */
+const TOOL_PATHS = { nghttpd: ['/usr/sbin/nghttpd'] };
 
 /**
  * The path of a command-line tool the interop tests need. Throws (so the test file fails)
@@ -25,13 +26,16 @@ const TOOL_PATHS = { nghttpd: ['/usr/sbin/nghttpd', '/usr/bin/nghttpd'] };
  * and openssl.
  */
 export function tool(name) {
-  for (const candidate of TOOL_PATHS[name] ?? []) if (existsSync(candidate)) return candidate;
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || path === '') {
-    throw new Error(`the interop tests need ${name}, which is not installed (scripts/setup.sh installs nghttp2-client, nghttp2-server, curl and openssl)`);
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const candidate of [...(TOOL_PATHS[name] ?? []), ...dirs.map((dir) => join(dir, name))]) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not there, or not executable: look further
+    }
   }
-  return path;
+  throw new Error(`the interop tests need ${name}, which is not installed (scripts/setup.sh installs nghttp2-client, nghttp2-server, curl and openssl)`);
 }
 
 /** Every tool the interop step uses, checked at once. */
