@@ -2,10 +2,10 @@
 
 use super::error::DecodeError;
 use super::table::{entry_size, DynamicTable};
-use super::{huffman, integer};
+use super::{huffman, integer, Octets};
 
 /// The callback that receives decoded fields: `(name, value, never_indexed)`.
-type FieldSink<'f> = dyn FnMut(&[u8], &[u8], bool) + 'f;
+type FieldSink<'f> = dyn FnMut(Octets<'_>, Octets<'_>, bool) + 'f;
 
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2).
 const DEFAULT_TABLE_SIZE: usize = 4096;
@@ -119,6 +119,18 @@ impl Decoder {
         block: &[u8],
         mut on_field: F,
     ) -> Result<(), DecodeError> {
+        self.decode_octets(block, |name, value, never_indexed| {
+            on_field(name.bytes, value.bytes, never_indexed);
+        })
+    }
+
+    /// [`decode`](Self::decode), telling the caller which names and values are static table
+    /// strings (so that it can keep them without copying).
+    pub(crate) fn decode_octets<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
+        &mut self,
+        block: &[u8],
+        mut on_field: F,
+    ) -> Result<(), DecodeError> {
         if let Some(err) = self.failed {
             return Err(err);
         }
@@ -189,8 +201,8 @@ impl Decoder {
                 // Indexed header field (§6.1).
                 let index = integer::decode(&mut input, 0x7f)?;
                 let index = usize::try_from(index).unwrap_or(usize::MAX);
-                let (name, value) = self.table.field(index).ok_or(DecodeError::InvalidIndex)?;
-                if budget.charge(name, value) {
+                let (name, value) = self.table.octets(index).ok_or(DecodeError::InvalidIndex)?;
+                if budget.charge(name.bytes, value.bytes) {
                     on_field(name, value, false);
                 }
             } else if first & 0x40 != 0 {
@@ -207,8 +219,8 @@ impl Decoder {
                 let index = integer::decode(&mut input, 0x0f)?;
                 let name = read_name(&mut input, index, table, name_buf)?;
                 let value = read_string(&mut input, value_buf)?;
-                if budget.charge(name, value) {
-                    on_field(name, value, never_indexed);
+                if budget.charge(name.bytes, value) {
+                    on_field(name, Octets::borrowed(value), never_indexed);
                 }
             }
         }
@@ -229,14 +241,15 @@ impl Decoder {
         // Taken before the name is looked up: the name may borrow from the table.
         let mut entry = self.table.take_buffer();
         let Decoder { table, name_buf, value_buf, .. } = self;
-        let name = read_name(input, index, table, name_buf)?;
+        let name_octets = read_name(input, index, table, name_buf)?;
+        let (name, static_name) = (name_octets.bytes, name_octets.stat);
         let value = read_string(input, value_buf)?;
         let deliver = budget.charge(name, value);
         if !table.fits(name.len(), value.len()) {
             // Too large for the table: it empties the table and is not added (§4.4). Hand
             // the field over without copying it.
             if deliver {
-                on_field(name, value, false);
+                on_field(name_octets, Octets::borrowed(value), false);
             }
             table.evict_all();
             table.recycle(entry);
@@ -250,9 +263,9 @@ impl Decoder {
         entry.extend_from_slice(value);
         if deliver {
             let (name, value) = entry.split_at_checked(name_len).unwrap_or((&[], &[]));
-            on_field(name, value, false);
+            on_field(Octets { bytes: name, stat: static_name }, Octets::borrowed(value), false);
         }
-        table.insert(entry, name_len);
+        table.insert(entry, name_len, static_name);
         Ok(())
     }
 }
@@ -265,12 +278,12 @@ fn read_name<'r, 'b: 'r, 't: 'r, 's: 'r>(
     index: u32,
     table: &'t DynamicTable,
     scratch: &'s mut Vec<u8>,
-) -> Result<&'r [u8], DecodeError> {
+) -> Result<Octets<'r>, DecodeError> {
     if index == 0 {
-        return read_string(input, scratch);
+        return read_string(input, scratch).map(Octets::borrowed);
     }
     let index = usize::try_from(index).unwrap_or(usize::MAX);
-    table.field(index).map(|(name, _)| name).ok_or(DecodeError::InvalidIndex)
+    table.octets(index).map(|(name, _)| name).ok_or(DecodeError::InvalidIndex)
 }
 
 /// Reads a string literal (§5.2): the raw octets borrowed from the block, or the

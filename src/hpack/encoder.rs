@@ -152,7 +152,7 @@ impl Encoder {
                 entry.reserve_exact(name.len().saturating_add(value.len()));
                 entry.extend_from_slice(name);
                 entry.extend_from_slice(value);
-                self.table.insert(entry, name.len());
+                self.table.insert(entry, name.len(), None);
             }
             Indexing::Auto | Indexing::No => {
                 // Literal without indexing (§6.2.2).

@@ -9,6 +9,8 @@
 
 use std::collections::VecDeque;
 
+use super::{octets_eq, Octets};
+
 /// The number of static table entries.
 pub(crate) const STATIC_LEN: usize = 61;
 
@@ -86,40 +88,46 @@ pub(crate) fn static_field(index: usize) -> Option<(&'static [u8], &'static [u8]
     STATIC.get(index.checked_sub(1)?).copied()
 }
 
-/// The longest name in the static table ("access-control-allow-origin").
-const MAX_STATIC_NAME: usize = 27;
+/// Slots of the perfect hash of the static table's names ([`name_slot`]).
+const NAME_SLOTS: usize = 128;
 
-/// The static table grouped by name length, for the encoder's lookups.
-struct ByLength {
-    /// Positions in `STATIC` of the first entry of each distinct name, ordered by name
-    /// length (entries with the same name are adjacent in `STATIC`).
-    order: [u8; STATIC_LEN],
-    /// `order[start[l]..start[l + 1]]` are the names of length `l`.
-    start: [u8; MAX_STATIC_NAME + 2],
+/// A perfect hash of the 52 distinct names of the static table: their length, first and last
+/// octets give each its own slot (the constants were searched for that). Other names may
+/// land anywhere, so a slot's name is compared before use.
+#[inline]
+const fn name_slot(len: usize, first: u8, last: u8) -> usize {
+    len.wrapping_mul(3)
+        .wrapping_add((first as usize).wrapping_mul(54))
+        .wrapping_add((last as usize).wrapping_mul(59))
+        & (NAME_SLOTS - 1)
 }
 
-/// Builds [`BY_LENGTH`]. Runs only at compile time, where an overflow or an index out of
-/// bounds is a compile error rather than a panic.
+/// The encoder's index of the static table by name: for each slot, `1 + ` the position in
+/// `STATIC` of the first entry with the name hashed there (0 for none), and how many entries
+/// in a row carry that name.
+struct ByName {
+    first: [u8; NAME_SLOTS],
+    run: [u8; NAME_SLOTS],
+}
+
+/// Builds [`BY_NAME`]. Runs only at compile time, where a collision, an overflow or an index
+/// out of bounds is a compile error rather than a panic.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn build_by_length() -> ByLength {
-    let mut t = ByLength { order: [0; STATIC_LEN], start: [0; MAX_STATIC_NAME + 2] };
-    let mut n = 0;
-    let mut len = 0;
-    while len <= MAX_STATIC_NAME {
-        t.start[len] = n as u8;
-        let mut i = 0;
-        while i < STATIC_LEN {
-            let name = STATIC[i].0;
-            let first_of_name = i == 0 || !same(STATIC[i - 1].0, name);
-            if name.len() == len && first_of_name {
-                t.order[n] = i as u8;
-                n += 1;
-            }
-            i += 1;
+const fn build_by_name() -> ByName {
+    let mut t = ByName { first: [0; NAME_SLOTS], run: [0; NAME_SLOTS] };
+    let mut i = 0;
+    while i < STATIC_LEN {
+        let name = STATIC[i].0;
+        let slot = name_slot(name.len(), name[0], name[name.len() - 1]);
+        if i > 0 && same(STATIC[i - 1].0, name) {
+            t.run[slot] += 1;
+        } else {
+            assert!(t.first[slot] == 0, "two static table names share a hash slot");
+            t.first[slot] = (i + 1) as u8;
+            t.run[slot] = 1;
         }
-        len += 1;
+        i += 1;
     }
-    t.start[MAX_STATIC_NAME + 1] = n as u8;
     t
 }
 
@@ -139,39 +147,38 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-static BY_LENGTH: ByLength = build_by_length();
+static BY_NAME: ByName = build_by_name();
+
+/// A run of static table entries.
+type StaticEntries = &'static [(&'static [u8], &'static [u8])];
+
+/// Finds a name in the static table: the index of its first entry and the entries carrying
+/// it (adjacent in the table).
+#[inline]
+fn static_name(name: &[u8]) -> Option<(usize, StaticEntries)> {
+    let (&first, &last) = (name.first()?, name.last()?);
+    let slot = name_slot(name.len(), first, last);
+    let index = usize::from(*BY_NAME.first.get(slot)?);
+    let run = usize::from(*BY_NAME.run.get(slot)?);
+    let entries = STATIC.get(index.checked_sub(1)?..)?.get(..run)?;
+    match entries.first() {
+        Some(&(n, _)) if octets_eq(n, name) => Some((index, entries)),
+        _ => None,
+    }
+}
 
 /// Looks a field up in the static table for the encoder. Returns the index of an entry
 /// matching both name and value, if any, and otherwise the index of the first entry with
 /// that name, if any.
+#[inline]
 pub(crate) fn static_lookup(name: &[u8], value: &[u8]) -> Lookup {
-    let len = name.len();
-    let (Some(&from), Some(&to)) =
-        (BY_LENGTH.start.get(len), BY_LENGTH.start.get(len.wrapping_add(1)))
-    else {
-        return Lookup::None;
-    };
-    let candidates = BY_LENGTH.order.get(usize::from(from)..usize::from(to)).unwrap_or(&[]);
-    for &pos in candidates {
-        let pos = usize::from(pos);
-        let Some(&(n, _)) = STATIC.get(pos) else { continue };
-        if n != name {
-            continue;
+    let Some((index, entries)) = static_name(name) else { return Lookup::None };
+    for (i, &(_, v)) in entries.iter().enumerate() {
+        if octets_eq(v, value) {
+            return Lookup::Field(index.wrapping_add(i));
         }
-        // Found the name: scan its entries (they are adjacent) for the value.
-        let mut p = pos;
-        while let Some(&(n2, v2)) = STATIC.get(p) {
-            if n2 != name {
-                break;
-            }
-            if v2 == value {
-                return Lookup::Field(p.wrapping_add(1));
-            }
-            p = p.wrapping_add(1);
-        }
-        return Lookup::Name(pos.wrapping_add(1));
     }
-    Lookup::None
+    Lookup::Name(index)
 }
 
 /// The result of a table lookup for the encoder.
@@ -190,12 +197,20 @@ pub(crate) enum Lookup {
 struct Entry {
     data: Vec<u8>,
     name_len: usize,
+    /// The name as a static table string, when it was taken from the static table.
+    static_name: Option<&'static [u8]>,
 }
 
 impl Entry {
     #[inline]
     fn field(&self) -> (&[u8], &[u8]) {
         self.data.split_at_checked(self.name_len).unwrap_or((&[], &[]))
+    }
+
+    #[inline]
+    fn octets(&self) -> (Octets<'_>, Octets<'_>) {
+        let (name, value) = self.field();
+        (Octets { bytes: name, stat: self.static_name }, Octets::borrowed(value))
     }
 
     /// The size RFC 7541 §4.1 charges for this entry.
@@ -242,11 +257,20 @@ impl DynamicTable {
 
     /// The field at `index` in the shared index space (§2.3.3): 1–61 static, 62 and up
     /// dynamic. `None` for 0 and for indexes past the end.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn field(&self, index: usize) -> Option<(&[u8], &[u8])> {
         match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
             None => static_field(index),
             Some(i) => self.entries.get(i).map(Entry::field),
+        }
+    }
+
+    /// Like [`field`](Self::field), telling which octets are static table strings.
+    #[inline]
+    pub(crate) fn octets(&self, index: usize) -> Option<(Octets<'_>, Octets<'_>)> {
+        match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
+            None => static_field(index).map(|(n, v)| (Octets::of_static(n), Octets::of_static(v))),
+            Some(i) => self.entries.get(i).map(Entry::octets),
         }
     }
 
@@ -297,9 +321,15 @@ impl DynamicTable {
 
     /// Adds an entry whose name is the first `name_len` octets of `data` and whose value is
     /// the rest, evicting old entries to make room. An entry larger than the maximum size
-    /// empties the table and is not added (§4.4).
-    pub(crate) fn insert(&mut self, data: Vec<u8>, name_len: usize) {
-        let entry = Entry { data, name_len };
+    /// empties the table and is not added (§4.4). `static_name` is the name as a static
+    /// table string, when it came from there.
+    pub(crate) fn insert(
+        &mut self,
+        data: Vec<u8>,
+        name_len: usize,
+        static_name: Option<&'static [u8]>,
+    ) {
+        let entry = Entry { data, name_len, static_name };
         let size = entry.size();
         if size > self.max_size {
             self.evict_to(0);
@@ -320,11 +350,11 @@ impl DynamicTable {
                 continue;
             }
             let (n, v) = entry.field();
-            if n != name {
+            if !octets_eq(n, name) {
                 continue;
             }
             let index = i.saturating_add(STATIC_LEN).saturating_add(1);
-            if v == value {
+            if octets_eq(v, value) {
                 return Lookup::Field(index);
             }
             if found == Lookup::None {
@@ -365,6 +395,13 @@ mod tests {
         for (i, (name, value)) in STATIC.iter().enumerate() {
             assert_eq!(static_lookup(name, value), Lookup::Field(i + 1), "{i}");
         }
+        for (i, (name, _)) in STATIC.iter().enumerate() {
+            let first = STATIC.iter().position(|(n, _)| n == name).unwrap() + 1;
+            assert_eq!(static_lookup(name, b"\0other"), Lookup::Name(first), "{i}");
+            let mut upper = name.to_vec();
+            upper.make_ascii_uppercase();
+            assert_eq!(static_lookup(&upper, b""), Lookup::None, "{i}");
+        }
         assert_eq!(static_lookup(b":method", b"PUT"), Lookup::Name(2));
         assert_eq!(static_lookup(b":status", b"201"), Lookup::Name(8));
         assert_eq!(static_lookup(b"accept-encoding", b"br"), Lookup::Name(16));
@@ -376,24 +413,24 @@ mod tests {
     #[test]
     fn eviction_is_fifo_and_sized() {
         let mut t = DynamicTable::new(100);
-        t.insert(entry(b"a", b"1"), 1); // 34
-        t.insert(entry(b"b", b"2"), 1); // 34
+        t.insert(entry(b"a", b"1"), 1, None); // 34
+        t.insert(entry(b"b", b"2"), 1, None); // 34
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(62), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.field(63), Some((&b"a"[..], &b"1"[..])));
         assert_eq!(t.field(64), None);
-        t.insert(entry(b"c", b"3"), 1); // evicts a
+        t.insert(entry(b"c", b"3"), 1, None); // evicts a
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(63), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.lookup(b"c", b"3"), Lookup::Field(62));
         assert_eq!(t.lookup(b"b", b"x"), Lookup::Name(63));
         assert_eq!(t.lookup(b"a", b"1"), Lookup::None);
         // An entry larger than the table empties it.
-        t.insert(entry(b"big", &[b'x'; 80]), 3);
+        t.insert(entry(b"big", &[b'x'; 80]), 3, None);
         assert_eq!((t.len(), t.size()), (0, 0));
         // Shrinking evicts.
-        t.insert(entry(b"a", b"1"), 1);
-        t.insert(entry(b"b", b"2"), 1);
+        t.insert(entry(b"a", b"1"), 1, None);
+        t.insert(entry(b"b", b"2"), 1, None);
         t.set_max_size(40);
         assert_eq!((t.len(), t.size()), (1, 34));
         t.set_max_size(0);
