@@ -11,11 +11,6 @@ use bytes::{Bytes, BytesMut};
 use crate::error::{H2Error, H2Result};
 use crate::header::HeaderField;
 
-/// Fields that are meaningful only on a single hop and must not appear in HTTP/2
-/// (RFC 9113 §8.2.2).
-const CONNECTION_HEADERS: [&[u8]; 5] =
-    [b"connection", b"proxy-connection", b"keep-alive", b"transfer-encoding", b"upgrade"];
-
 /// What kind of header block is being checked.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub(super) struct BlockKind {
@@ -98,9 +93,10 @@ pub(super) fn content_length(headers: &[HeaderField]) -> H2Result<Option<u64>> {
 
 /// Inbound normalisation: every `cookie` field is removed from its place and the values are
 /// joined with `"; "` into one never-indexed `cookie` field at the end (RFC 9113 §8.2.3).
-pub(super) fn join_cookies(headers: &mut Vec<HeaderField>) {
+/// Returns whether there were any.
+pub(super) fn join_cookies(headers: &mut Vec<HeaderField>) -> bool {
     if !headers.iter().any(|h| h.name.as_ref() == b"cookie") {
-        return;
+        return false;
     }
     let mut joined = BytesMut::new();
     let mut first = true;
@@ -116,44 +112,163 @@ pub(super) fn join_cookies(headers: &mut Vec<HeaderField>) {
         false
     });
     headers.push(HeaderField::sensitive(Bytes::from_static(b"cookie"), joined.freeze()));
+    true
 }
 
-/// Octets allowed in a field name after the first: lowercase tokens (RFC 9113 §8.2.1 bans
-/// uppercase, controls, space, DEL, non-ASCII; python h2 also bans `:` after position 0).
+/// What a field name means to the header rules, found by [`classify`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Name {
+    /// The empty name.
+    Empty,
+    /// One of the pseudo-header fields, as its bit ([`METHOD`] and the others).
+    Pseudo(u8),
+    /// Any other name starting with `:`.
+    OtherPseudo,
+    /// `te`.
+    Te,
+    /// A connection-specific field (RFC 9113 §8.2.2).
+    ConnectionSpecific,
+    /// `host`.
+    Host,
+    /// `cookie`.
+    Cookie,
+    /// `authorization` or `proxy-authorization`.
+    Authorization,
+    /// Any other name.
+    Other,
+}
+
+/// Classifies a field name: its length picks the few candidates, which are compared with
+/// fixed-length comparisons.
+#[inline]
+pub(super) fn classify(name: &[u8]) -> Name {
+    let class = match name.len() {
+        0 => return Name::Empty,
+        2 if name == b"te" => Name::Te,
+        4 if name == b"host" => Name::Host,
+        5 if name == b":path" => Name::Pseudo(PATH),
+        6 if name == b"cookie" => Name::Cookie,
+        7 => match name {
+            b":method" => Name::Pseudo(METHOD),
+            b":scheme" => Name::Pseudo(SCHEME),
+            b":status" => Name::Pseudo(STATUS),
+            b"upgrade" => Name::ConnectionSpecific,
+            _ => Name::Other,
+        },
+        9 if name == b":protocol" => Name::Pseudo(PROTOCOL),
+        10 => match name {
+            b":authority" => Name::Pseudo(AUTHORITY),
+            b"connection" | b"keep-alive" => Name::ConnectionSpecific,
+            _ => Name::Other,
+        },
+        13 if name == b"authorization" => Name::Authorization,
+        16 if name == b"proxy-connection" => Name::ConnectionSpecific,
+        17 if name == b"transfer-encoding" => Name::ConnectionSpecific,
+        19 if name == b"proxy-authorization" => Name::Authorization,
+        _ => Name::Other,
+    };
+    if class == Name::Other && name.first() == Some(&b':') {
+        return Name::OtherPseudo;
+    }
+    class
+}
+
+/// Octet classes for the character checks of RFC 9113 §8.2.1: bit 0 marks octets not allowed
+/// in a field name after its first octet (anything but lowercase tokens; python h2 also bans
+/// `:` after position 0), bit 1 those not allowed in a value (NUL, CR, LF).
 #[allow(clippy::indexing_slicing)] // evaluated at compile time
-const NAME_OCTET_OK: [bool; 256] = {
-    let mut t = [false; 256];
+const OCTET_CLASS: [u8; 256] = {
+    let mut t = [1u8; 256];
     let mut c = 0x21;
     while c < 0x7f {
-        t[c] = !(c >= b'A' as usize && c <= b'Z' as usize) && c != b':' as usize;
+        if !(c >= b'A' as usize && c <= b'Z' as usize) && c != b':' as usize {
+            t[c] = 0;
+        }
         c += 1;
     }
+    t[0] |= 2;
+    t[b'\n' as usize] |= 2;
+    t[b'\r' as usize] |= 2;
     t
 };
 
+/// The union of the classes of `octets`, without early exit (the loop stays branch-free).
+#[inline]
+fn classes(octets: &[u8]) -> u8 {
+    octets.iter().fold(0, |acc, &c| acc | OCTET_CLASS.get(usize::from(c)).copied().unwrap_or(3))
+}
+
+/// Whether a name has only the characters HTTP/2 allows (RFC 9113 §8.2.1).
+#[inline]
+pub(super) fn name_chars_ok(name: &[u8]) -> bool {
+    let rest = match name.split_first() {
+        Some((b':', rest)) => rest,
+        _ => name,
+    };
+    classes(rest) & 1 == 0
+}
+
+/// Whether a value has only the characters HTTP/2 allows and no surrounding whitespace
+/// (RFC 9113 §8.2.1).
+#[inline]
+pub(super) fn value_chars_ok(value: &[u8]) -> bool {
+    match (value.first(), value.last()) {
+        (Some(&first), Some(&last)) => {
+            !matches!(first, b' ' | b'\t')
+                && !matches!(last, b' ' | b'\t')
+                && classes(value) & 2 == 0
+        }
+        _ => true,
+    }
+}
+
 /// Checks one field name and value for characters HTTP/2 forbids (RFC 9113 §8.2.1).
 fn check_field_chars(h: &HeaderField) -> H2Result<()> {
-    let mut rest = h.name.iter();
-    if h.name.first() == Some(&b':') {
-        rest.next();
-    }
-    if !rest.all(|&c| NAME_OCTET_OK.get(usize::from(c)).copied().unwrap_or(false)) {
-        let msg = if h.name.iter().any(u8::is_ascii_uppercase) {
+    if !name_chars_ok(&h.name) {
+        let msg = if has_uppercase(&h.name) {
             "received uppercase header name"
         } else {
             "illegal character in header name"
         };
         return Err(err(format!("{msg} '{}'", show(&h.name))));
     }
-    if let (Some(&first), Some(&last)) = (h.value.first(), h.value.last()) {
-        if h.value.iter().any(|&c| c < 0x0e && (c == 0 || c == b'\n' || c == b'\r')) {
+    if !value_chars_ok(&h.value) {
+        if h.value.iter().any(|&c| c == 0 || c == b'\n' || c == b'\r') {
             return Err(err(format!("illegal character in header value '{}'", show(&h.value))));
         }
-        if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
-            return Err(err(format!("header value surrounded by whitespace '{}'", show(&h.value))));
-        }
+        return Err(err(format!("header value surrounded by whitespace '{}'", show(&h.value))));
     }
     Ok(())
+}
+
+/// Whether `s` holds an ASCII uppercase letter, eight octets at a time.
+fn has_uppercase(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    /// The high bit of each octet of `x` that is in `A..=Z`.
+    fn upper(x: u64) -> u64 {
+        let low = x & (ONES * 0x7f);
+        // Per octet, `low + c` stays below 0x100: no carry crosses octets.
+        let at_least_a = low.wrapping_add(ONES * (0x80 - 0x41));
+        let past_z = low.wrapping_add(ONES * (0x80 - 0x5b));
+        at_least_a & !past_z & !x & (ONES * 0x80)
+    }
+    fn word<const W: usize>(s: &[u8], at: usize) -> [u8; W] {
+        s.get(at..).and_then(|s| s.first_chunk::<W>()).copied().unwrap_or([0; W])
+    }
+    let n = s.len();
+    let found = if n >= 8 {
+        let chunks = s.chunks_exact(8);
+        // The last (possibly overlapping) word covers the remainder.
+        let last = upper(u64::from_le_bytes(word::<8>(s, n.saturating_sub(8))));
+        chunks.fold(last, |acc, c| acc | upper(u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))))
+    } else if n >= 4 {
+        let a = u32::from_le_bytes(word::<4>(s, 0));
+        let b = u32::from_le_bytes(word::<4>(s, n.saturating_sub(4)));
+        upper(u64::from(a) | (u64::from(b) << 32))
+    } else {
+        s.iter().fold(0, |acc, &c| acc | upper(u64::from(c)))
+    };
+    found != 0
 }
 
 /// Pseudo-header fields, as bits.
@@ -164,163 +279,180 @@ const PATH: u8 = 8;
 const STATUS: u8 = 16;
 const PROTOCOL: u8 = 32;
 
-/// The checks shared by both directions: `te`, connection-specific fields, pseudo-header
-/// rules, `:authority`/`host` and `:path`. `check_chars` adds the inbound character checks.
-fn validate_block(
-    headers: &[HeaderField],
+/// The rules shared by both directions, fed one field at a time: `te`, connection-specific
+/// fields, pseudo-header presence and order, request/response/trailer shape, CONNECT and
+/// extended CONNECT, `:authority`/`host` and `:path`.
+struct Rules<'a> {
     kind: BlockKind,
-    check_chars: bool,
     connect_protocol_allowed: bool,
-) -> H2Result<()> {
-    let mut seen: u8 = 0;
-    let mut seen_regular = false;
-    let mut method: Option<&Bytes> = None;
-    let mut authority: Option<&Bytes> = None;
-    let mut host: Option<&Bytes> = None;
-    let request = kind.is_request();
-    for h in headers {
-        if check_chars {
-            check_field_chars(h)?;
+    seen: u8,
+    seen_regular: bool,
+    method: Option<&'a Bytes>,
+    authority: Option<&'a Bytes>,
+    host: Option<&'a Bytes>,
+}
+
+impl<'a> Rules<'a> {
+    fn new(kind: BlockKind, connect_protocol_allowed: bool) -> Self {
+        Rules {
+            kind,
+            connect_protocol_allowed,
+            seen: 0,
+            seen_regular: false,
+            method: None,
+            authority: None,
+            host: None,
         }
+    }
+
+    /// Checks the next field, whose name is of class `class`.
+    fn field(&mut self, h: &'a HeaderField, class: Name) -> H2Result<()> {
         let name = h.name.as_ref();
-        let Some(&first) = name.first() else {
-            return Err(err("received header name with zero length"));
-        };
-        if first == b':' {
-            let bit = match name {
-                b":method" => METHOD,
-                b":scheme" => SCHEME,
-                b":authority" => AUTHORITY,
-                b":path" => PATH,
-                b":status" => STATUS,
-                b":protocol" => PROTOCOL,
-                _ if seen_regular => {
+        let request = self.kind.is_request();
+        match class {
+            Name::Empty => Err(err("received header name with zero length")),
+            Name::Pseudo(bit) => {
+                if self.seen & bit != 0 {
+                    return Err(err(format!(
+                        "received duplicate pseudo-header field '{}'",
+                        show(name)
+                    )));
+                }
+                if self.seen_regular {
                     return Err(err(format!(
                         "pseudo-header field out of sequence: '{}'",
                         show(name)
                     )));
                 }
-                _ => {
-                    return Err(err(format!(
-                        "received custom pseudo-header field '{}'",
-                        show(name)
-                    )))
+                self.seen |= bit;
+                match bit {
+                    METHOD => self.method = Some(&h.value),
+                    AUTHORITY if request => self.authority = Some(&h.value),
+                    PATH if request && h.value.is_empty() => {
+                        return Err(err("an empty :path header is forbidden"));
+                    }
+                    _ => {}
                 }
-            };
-            if seen & bit != 0 {
-                return Err(err(format!(
-                    "received duplicate pseudo-header field '{}'",
-                    show(name)
-                )));
+                Ok(())
             }
-            if seen_regular {
-                return Err(err(format!("pseudo-header field out of sequence: '{}'", show(name))));
+            Name::OtherPseudo if self.seen_regular => {
+                Err(err(format!("pseudo-header field out of sequence: '{}'", show(name))))
             }
-            seen |= bit;
-            match bit {
-                METHOD => method = Some(&h.value),
-                AUTHORITY if request => authority = Some(&h.value),
-                PATH if request && h.value.is_empty() => {
-                    return Err(err("an empty :path header is forbidden"));
+            Name::OtherPseudo => {
+                Err(err(format!("received custom pseudo-header field '{}'", show(name))))
+            }
+            Name::Te if !h.value.eq_ignore_ascii_case(b"trailers") => {
+                Err(err(format!("invalid value for TE header: '{}'", show(&h.value))))
+            }
+            Name::ConnectionSpecific => {
+                Err(err(format!("connection-specific header field present: '{}'", show(name))))
+            }
+            Name::Host if request => {
+                self.seen_regular = true;
+                if self.host.is_some() {
+                    return Err(err("request header block has multiple Host headers"));
+                }
+                self.host = Some(&h.value);
+                Ok(())
+            }
+            _ => {
+                self.seen_regular = true;
+                Ok(())
+            }
+        }
+    }
+
+    /// The checks on the block as a whole, once every field has been seen.
+    fn finish(&self) -> H2Result<()> {
+        let kind = self.kind;
+        let has = |bit: u8| self.seen & bit != 0;
+        if kind.is_trailer && self.seen != 0 {
+            return Err(err("received pseudo-header in trailer"));
+        }
+        if kind.is_response {
+            if !has(STATUS) {
+                return Err(err("header block missing mandatory :status header"));
+            }
+            if has(SCHEME | PATH | AUTHORITY | METHOD | PROTOCOL) {
+                return Err(err("encountered request-only headers in a response"));
+            }
+        } else if !kind.is_trailer {
+            if !has(METHOD) {
+                return Err(err("header block missing mandatory :method header"));
+            }
+            let is_connect = self.method.is_some_and(|m| m.as_ref() == b"CONNECT");
+            let extended = is_connect && has(PROTOCOL);
+            if is_connect && !extended {
+                if has(SCHEME | PATH) {
+                    return Err(err("ordinary CONNECT must not include :scheme or :path"));
+                }
+            } else {
+                if !has(SCHEME) {
+                    return Err(err("header block missing mandatory :scheme header"));
+                }
+                if !has(PATH) {
+                    return Err(err("header block missing mandatory :path header"));
+                }
+            }
+            if has(STATUS) {
+                return Err(err("encountered response-only headers in a request"));
+            }
+            if !is_connect && has(PROTOCOL) {
+                return Err(err("encountered connect-request-only header :protocol"));
+            }
+            if extended && !self.connect_protocol_allowed {
+                return Err(err(
+                    "extended CONNECT (:protocol) without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1",
+                ));
+            }
+            match (self.authority, self.host) {
+                (None, None) => {
+                    return Err(err("request header block has neither :authority nor Host header"));
+                }
+                (Some(a), Some(h)) if a != h => {
+                    return Err(err(
+                        "request header block has mismatched :authority and Host headers",
+                    ));
                 }
                 _ => {}
             }
-            continue;
         }
-        seen_regular = true;
-        match name {
-            b"te" if !h.value.eq_ignore_ascii_case(b"trailers") => {
-                return Err(err(format!("invalid value for TE header: '{}'", show(&h.value))));
-            }
-            b"connection" | b"proxy-connection" | b"keep-alive" | b"transfer-encoding"
-            | b"upgrade" => {
-                return Err(err(format!(
-                    "connection-specific header field present: '{}'",
-                    show(name)
-                )));
-            }
-            b"host" if request => {
-                if host.is_some() {
-                    return Err(err("request header block has multiple Host headers"));
-                }
-                host = Some(&h.value);
-            }
-            _ => {}
-        }
+        Ok(())
     }
-    let has = |bit: u8| seen & bit != 0;
-    if kind.is_trailer && seen != 0 {
-        return Err(err("received pseudo-header in trailer"));
-    }
-    if kind.is_response {
-        if !has(STATUS) {
-            return Err(err("header block missing mandatory :status header"));
-        }
-        if has(SCHEME | PATH | AUTHORITY | METHOD | PROTOCOL) {
-            return Err(err("encountered request-only headers in a response"));
-        }
-    } else if !kind.is_trailer {
-        if !has(METHOD) {
-            return Err(err("header block missing mandatory :method header"));
-        }
-        let is_connect = method.is_some_and(|m| m.as_ref() == b"CONNECT");
-        let extended = is_connect && has(PROTOCOL);
-        if is_connect && !extended {
-            if has(SCHEME | PATH) {
-                return Err(err("ordinary CONNECT must not include :scheme or :path"));
-            }
-        } else {
-            if !has(SCHEME) {
-                return Err(err("header block missing mandatory :scheme header"));
-            }
-            if !has(PATH) {
-                return Err(err("header block missing mandatory :path header"));
-            }
-        }
-        if has(STATUS) {
-            return Err(err("encountered response-only headers in a request"));
-        }
-        if !is_connect && has(PROTOCOL) {
-            return Err(err("encountered connect-request-only header :protocol"));
-        }
-        if extended && !connect_protocol_allowed {
-            return Err(err(
-                "extended CONNECT (:protocol) without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1",
-            ));
-        }
-        match (authority, host) {
-            (None, None) => {
-                return Err(err("request header block has neither :authority nor Host header"));
-            }
-            (Some(a), Some(h)) if a != h => {
-                return Err(err("request header block has mismatched :authority and Host headers"));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
-/// Inbound validation (RFC 9113 §8.2–8.3): characters, empty names, `te`, connection-specific
-/// fields, pseudo-header presence and order, request/response/trailer shape, CONNECT and
-/// extended CONNECT (which needs our SETTINGS_ENABLE_CONNECT_PROTOCOL = 1), `host` vs
-/// `:authority`, empty `:path`.
+/// Which fields need the inbound character checks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum CharCheck {
+    /// Every field.
+    All,
+    /// Only the field at this index (`None`: no field), the others being known good: the
+    /// decoder checked every octet that did not come from the static table.
+    Only(Option<usize>),
+}
+
+/// Inbound validation (RFC 9113 §8.2–8.3): characters (as `chars` says), empty names, `te`,
+/// connection-specific fields, pseudo-header presence and order, request/response/trailer
+/// shape, CONNECT and extended CONNECT (which needs our SETTINGS_ENABLE_CONNECT_PROTOCOL =
+/// 1), `host` vs `:authority`, empty `:path`.
 pub(super) fn validate_inbound(
     headers: &[HeaderField],
     kind: BlockKind,
+    chars: CharCheck,
     connect_protocol_allowed: bool,
 ) -> H2Result<()> {
-    validate_block(headers, kind, true, connect_protocol_allowed)
-}
-
-/// Outbound validation: the same as inbound without the character checks (as in h2), with
-/// extended CONNECT allowed only once the peer sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1.
-pub(super) fn validate_outbound(
-    headers: &[HeaderField],
-    kind: BlockKind,
-    connect_protocol_allowed: bool,
-) -> H2Result<()> {
-    validate_block(headers, kind, false, connect_protocol_allowed)
+    let mut rules = Rules::new(kind, connect_protocol_allowed);
+    for (i, h) in headers.iter().enumerate() {
+        let check = match chars {
+            CharCheck::All => true,
+            CharCheck::Only(bad) => bad == Some(i),
+        };
+        if check {
+            check_field_chars(h)?;
+        }
+        rules.field(h, classify(&h.name))?;
+    }
+    rules.finish()
 }
 
 /// Whitespace python's `bytes.strip()` removes.
@@ -334,23 +466,54 @@ fn strip(b: &Bytes) -> Bytes {
     b.slice(start..end.max(start))
 }
 
-/// Outbound normalisation: lowercase names, optionally split cookies on `"; "`, strip
+/// What [`prepare_outbound`] does to a block.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Outbound {
+    /// Normalise (see [`prepare_outbound`]).
+    pub(super) normalize: bool,
+    /// Split cookies on `"; "` while normalising.
+    pub(super) split_cookies: bool,
+    /// Validate, with extended CONNECT allowed or not (the peer's
+    /// SETTINGS_ENABLE_CONNECT_PROTOCOL); `None` skips validation.
+    pub(super) validate: Option<bool>,
+}
+
+/// Outbound normalisation, then validation, in one pass over the fields.
+///
+/// Normalisation (as h2's): lowercase names, optionally split cookies on `"; "`, strip
 /// surrounding whitespace, drop connection-specific fields, and mark `authorization`,
 /// `proxy-authorization` and cookies shorter than 20 octets never-indexed (RFC 7541 §7.1.3).
-/// Works in place; only fields that need a change are touched.
-pub(super) fn normalize_outbound(
+/// It works in place; only fields that need a change are touched.
+///
+/// Validation is the inbound one without the character checks (as in h2), on the normalised
+/// block.
+pub(super) fn prepare_outbound(
     mut headers: Vec<HeaderField>,
-    split_cookies: bool,
-) -> Vec<HeaderField> {
+    kind: BlockKind,
+    how: Outbound,
+) -> H2Result<Vec<HeaderField>> {
+    let mut rules = how.validate.map(|connect| Rules::new(kind, connect));
+    if !how.normalize {
+        if let Some(rules) = &mut rules {
+            for h in &headers {
+                rules.field(h, classify(&h.name))?;
+            }
+            rules.finish()?;
+        }
+        return Ok(headers);
+    }
+    let mut cookies = false;
     for h in &mut headers {
-        if h.name.iter().any(u8::is_ascii_uppercase) {
+        if has_uppercase(&h.name) {
             h.name = Bytes::from(h.name.to_ascii_lowercase());
         }
+        cookies |= h.name.as_ref() == b"cookie";
     }
-    if split_cookies && headers.iter().any(|h| h.name.as_ref() == b"cookie") {
+    if how.split_cookies && cookies {
         headers = split_cookie_fields(headers);
     }
-    headers.retain_mut(|h| {
+    let mut drop_some = false;
+    for h in &mut headers {
         if h.name.first().is_some_and(is_strip_space) || h.name.last().is_some_and(is_strip_space) {
             h.name = strip(&h.name);
         }
@@ -358,19 +521,28 @@ pub(super) fn normalize_outbound(
         {
             h.value = strip(&h.value);
         }
-        let name = h.name.as_ref();
-        if CONNECTION_HEADERS.contains(&name) {
-            return false;
+        let class = classify(&h.name);
+        match class {
+            Name::ConnectionSpecific => {
+                // Dropped below, so never validated.
+                drop_some = true;
+                continue;
+            }
+            Name::Authorization => h.never_indexed = true,
+            Name::Cookie if h.value.len() < 20 => h.never_indexed = true,
+            _ => {}
         }
-        if name == b"authorization"
-            || name == b"proxy-authorization"
-            || (name == b"cookie" && h.value.len() < 20)
-        {
-            h.never_indexed = true;
+        if let Some(rules) = &mut rules {
+            rules.field(h, class)?;
         }
-        true
-    });
-    headers
+    }
+    if let Some(rules) = &rules {
+        rules.finish()?;
+    }
+    if drop_some {
+        headers.retain(|h| classify(&h.name) != Name::ConnectionSpecific);
+    }
+    Ok(headers)
 }
 
 /// Splits every `cookie` field on `"; "` into one field per crumb (RFC 9113 §8.2.3).
@@ -389,4 +561,53 @@ fn split_cookie_fields(headers: Vec<HeaderField>) -> Vec<HeaderField> {
         out.push(HeaderField { value: rest, ..h });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn has_uppercase_agrees_with_a_byte_scan() {
+        for len in 0..24usize {
+            for at in 0..len {
+                for c in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = c;
+                    assert_eq!(has_uppercase(&s), c.is_ascii_uppercase(), "{len} {at} {c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn classify_names() {
+        let cases: [(&[u8], Name); 16] = [
+            (b"", Name::Empty),
+            (b":method", Name::Pseudo(METHOD)),
+            (b":scheme", Name::Pseudo(SCHEME)),
+            (b":authority", Name::Pseudo(AUTHORITY)),
+            (b":path", Name::Pseudo(PATH)),
+            (b":status", Name::Pseudo(STATUS)),
+            (b":protocol", Name::Pseudo(PROTOCOL)),
+            (b":other", Name::OtherPseudo),
+            (b"te", Name::Te),
+            (b"upgrade", Name::ConnectionSpecific),
+            (b"keep-alive", Name::ConnectionSpecific),
+            (b"transfer-encoding", Name::ConnectionSpecific),
+            (b"host", Name::Host),
+            (b"cookie", Name::Cookie),
+            (b"proxy-authorization", Name::Authorization),
+            (b"content-type", Name::Other),
+        ];
+        for (name, class) in cases {
+            assert_eq!(classify(name), class, "{}", show(name));
+        }
+        assert_eq!(classify(b"connection"), Name::ConnectionSpecific);
+        assert_eq!(classify(b"proxy-connection"), Name::ConnectionSpecific);
+        assert_eq!(classify(b"authorization"), Name::Authorization);
+        assert_eq!(classify(b"Host"), Name::Other);
+    }
 }

@@ -44,6 +44,7 @@ use crate::config::H2Configuration;
 use crate::error::{ErrorKind, H2Error, H2Result};
 use crate::error_code::ErrorCode;
 use crate::frame::{self, FrameDecoder, FrameHeader, HEADER_LEN};
+use crate::header::HeaderField;
 use crate::hpack;
 use crate::settings::{SettingCode, MAX_WINDOW_SIZE};
 
@@ -110,9 +111,12 @@ pub struct H2Connection {
     local_goaway: Option<u32>,
     /// Last-stream-id of the peer's GOAWAY, under `graceful_shutdown`.
     remote_goaway: Option<u32>,
-    /// Reusable buffers for HPACK input: decoded octets and field boundaries.
-    decode_scratch: Vec<u8>,
-    decode_spans: Vec<(usize, usize, usize, bool)>,
+    /// Spare room where decoded names and values that are not static table strings are
+    /// copied; each field then holds a slice of it, and the room is reused once the
+    /// application has dropped them (see `recv::keep`).
+    decode_arena: BytesMut,
+    /// Reusable list the fields of a block are gathered in before one exact copy out.
+    decode_fields: Vec<HeaderField>,
 }
 
 impl std::fmt::Debug for H2Connection {
@@ -184,8 +188,8 @@ impl H2Connection {
             scratch: Vec::new(),
             local_goaway: None,
             remote_goaway: None,
-            decode_scratch: Vec::new(),
-            decode_spans: Vec::new(),
+            decode_arena: BytesMut::new(),
+            decode_fields: Vec::new(),
             local,
             remote,
             config,

@@ -3,7 +3,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::headers::{self, BlockKind};
+use super::headers::{self, BlockKind, CharCheck};
 use super::state::ConnectionInput as CI;
 use super::stream::{ClosedBy, Fault, Outcome, StreamInput as SI};
 use super::{Direction, H2Connection, PendingBlock};
@@ -297,36 +297,39 @@ impl H2Connection {
         self.queue(frame::RstStream { stream_id, error_code });
     }
 
-    /// Decodes a header block into fields, borrowing nothing from the decoder: the decoded
-    /// octets are gathered in a reusable buffer and copied once into a shared allocation that
-    /// every field slices.
-    fn decode_block(&mut self, block: &[u8]) -> H2Result<Vec<HeaderField>> {
-        let mut buf = std::mem::take(&mut self.decode_scratch);
-        let mut spans = std::mem::take(&mut self.decode_spans);
-        buf.clear();
-        spans.clear();
-        let result = self.decoder.decode(block, |name, value, never_indexed| {
-            let start = buf.len();
-            buf.extend_from_slice(name);
-            buf.extend_from_slice(value);
-            spans.push((start, name.len(), value.len(), never_indexed));
+    /// Decodes a header block into fields, borrowing nothing from the decoder: static table
+    /// strings are referenced, everything else is copied into the decode arena (see [`keep`]).
+    /// The octets copied are also given the inbound character checks, whose outcome comes
+    /// back for [`process_received`](Self::process_received).
+    fn decode_block(&mut self, block: &[u8]) -> H2Result<(Vec<HeaderField>, CharCheck)> {
+        let mut arena = std::mem::take(&mut self.decode_arena);
+        let mut list = std::mem::take(&mut self.decode_fields);
+        list.clear();
+        let check = self.config.validate_inbound_headers;
+        let mut bad = None;
+        let result = self.decoder.decode_octets(block, |name, value, never_indexed| {
+            if check
+                && bad.is_none()
+                && !((name.stat.is_some() || headers::name_chars_ok(name.bytes))
+                    && (value.stat.is_some() || headers::value_chars_ok(value.bytes)))
+            {
+                bad = Some(list.len());
+            }
+            list.push(HeaderField {
+                name: keep(&mut arena, name),
+                value: keep(&mut arena, value),
+                never_indexed,
+            });
         });
+        // One exact allocation for the list handed out; the scratch keeps its capacity.
         let fields = result.map(|()| {
-            let all = Bytes::copy_from_slice(&buf);
-            spans
-                .iter()
-                .map(|&(start, n, v, never_indexed)| {
-                    let mid = start.saturating_add(n);
-                    HeaderField {
-                        name: all.slice(start..mid),
-                        value: all.slice(mid..mid.saturating_add(v)),
-                        never_indexed,
-                    }
-                })
-                .collect()
+            let mut fields = Vec::with_capacity(list.len());
+            fields.append(&mut list);
+            (fields, CharCheck::Only(bad))
         });
-        self.decode_scratch = buf;
-        self.decode_spans = spans;
+        list.clear();
+        self.decode_arena = arena;
+        self.decode_fields = list;
         fields.map_err(|e| match e {
             hpack::DecodeError::HeaderListTooLarge => {
                 H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
@@ -345,14 +348,16 @@ impl H2Connection {
     /// Inbound normalisation and validation of a decoded block.
     fn process_received(
         &self,
-        mut fields: Vec<HeaderField>,
+        (mut fields, mut chars): (Vec<HeaderField>, CharCheck),
         kind: BlockKind,
     ) -> H2Result<Vec<HeaderField>> {
-        if self.config.normalize_inbound_headers {
-            headers::join_cookies(&mut fields);
+        if self.config.normalize_inbound_headers && headers::join_cookies(&mut fields) {
+            // The joined cookie is checked as a whole, and the fields moved.
+            chars = CharCheck::All;
         }
         if self.config.validate_inbound_headers {
-            headers::validate_inbound(&fields, kind, self.local.enable_connect_protocol())?;
+            let connect_protocol = self.local.enable_connect_protocol();
+            headers::validate_inbound(&fields, kind, chars, connect_protocol)?;
         }
         Ok(fields)
     }
@@ -441,7 +446,7 @@ impl H2Connection {
         if !self.streams.contains(id) {
             self.begin_stream(id, peer_odd)?;
         }
-        let informational = headers::is_informational_response(&fields);
+        let informational = headers::is_informational_response(&fields.0);
         if informational && h.end_stream {
             return Err(Stop::Conn(H2Error::protocol(
                 "cannot set END_STREAM on informational responses",
@@ -457,7 +462,7 @@ impl H2Connection {
         } else {
             None
         };
-        self.track_content_length(id, &fields, outcome)?;
+        self.track_content_length(id, &fields.0, outcome)?;
         if outcome == Outcome::TrailersReceived && !h.end_stream {
             return Err(Stop::Conn(H2Error::protocol("trailers must have END_STREAM set")));
         }
@@ -880,6 +885,28 @@ fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityU
         depends_on: spec.dependency,
         exclusive: spec.exclusive,
     })
+}
+
+/// Room reserved in the decode arena at a time. Fields the application keeps pin the chunk
+/// they were copied to, so it is kept small; once every field of a chunk is dropped the
+/// chunk is reused in place.
+const ARENA_CHUNK: usize = 512;
+
+/// A decoded name or value as `Bytes`: a static table string is referenced as it is, other
+/// octets are copied into `arena` and split off it (no allocation while the arena has room).
+fn keep(arena: &mut BytesMut, octets: hpack::Octets<'_>) -> Bytes {
+    if let Some(s) = octets.stat {
+        return Bytes::from_static(s);
+    }
+    let n = octets.bytes.len();
+    if n == 0 {
+        return Bytes::new();
+    }
+    if arena.capacity().saturating_sub(arena.len()) < n {
+        arena.reserve(n.max(ARENA_CHUNK));
+    }
+    arena.extend_from_slice(octets.bytes);
+    arena.split().freeze()
 }
 
 fn reset_event(stream_id: u32) -> Event {

@@ -246,15 +246,15 @@ impl H2Connection {
         headers: Vec<HeaderField>,
         kind: BlockKind,
     ) -> H2Result<Vec<HeaderField>> {
-        let block = if self.config.normalize_outbound_headers {
-            headers::normalize_outbound(headers, self.config.split_outbound_cookies)
-        } else {
-            headers
+        let how = headers::Outbound {
+            normalize: self.config.normalize_outbound_headers,
+            split_cookies: self.config.split_outbound_cookies,
+            validate: self
+                .config
+                .validate_outbound_headers
+                .then(|| self.remote.enable_connect_protocol()),
         };
-        if self.config.validate_outbound_headers {
-            headers::validate_outbound(&block, kind, self.remote.enable_connect_protocol())?;
-        }
-        Ok(block)
+        headers::prepare_outbound(headers, kind, how)
     }
 
     fn encode_block(&mut self, block: &[HeaderField]) -> Bytes {
