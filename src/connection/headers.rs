@@ -6,6 +6,8 @@
 //!
 //! [RFC 9113 §8.2–8.3]: https://www.rfc-editor.org/rfc/rfc9113#section-8.2
 
+use std::borrow::Cow;
+
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{H2Error, H2Result};
@@ -457,7 +459,8 @@ pub(super) fn validate_inbound(
 
 /// Whitespace python's `bytes.strip()` removes.
 fn is_strip_space(c: &u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    // Space, and `\t` `\n` `\x0b` `\x0c` `\r` (9 to 13), as bits of one mask.
+    *c <= b' ' && (1u64 << *c) & 0x1_0000_3e00 != 0
 }
 
 fn strip(b: &Bytes) -> Bytes {
@@ -483,25 +486,60 @@ pub(super) struct Outbound {
 /// Normalisation (as h2's): lowercase names, optionally split cookies on `"; "`, strip
 /// surrounding whitespace, drop connection-specific fields, and mark `authorization`,
 /// `proxy-authorization` and cookies shorter than 20 octets never-indexed (RFC 7541 §7.1.3).
-/// It works in place; only fields that need a change are touched.
+/// A block it would leave unchanged (the usual case) is returned as it came, borrowed or
+/// not; otherwise only the fields that need a change are touched.
 ///
 /// Validation is the inbound one without the character checks (as in h2), on the normalised
 /// block.
 pub(super) fn prepare_outbound(
+    headers: Cow<'_, [HeaderField]>,
+    kind: BlockKind,
+    how: Outbound,
+) -> H2Result<Cow<'_, [HeaderField]>> {
+    let mut rules = how.validate.map(|connect| Rules::new(kind, connect));
+    // Validation as we go while every field is already normal: then the block is final.
+    // Fields before the first one needing a change are the same after normalisation, so an
+    // error found here is the error the full path would report.
+    let mut normal = true;
+    for h in headers.iter() {
+        let class = classify(&h.name);
+        if how.normalize && !is_normal(h, class, how.split_cookies) {
+            normal = false;
+            break;
+        }
+        if let Some(rules) = &mut rules {
+            rules.field(h, class)?;
+        }
+    }
+    if normal {
+        if let Some(rules) = &rules {
+            rules.finish()?;
+        }
+        return Ok(headers);
+    }
+    normalize_and_validate(headers.into_owned(), kind, how).map(Cow::Owned)
+}
+
+/// Whether normalisation leaves a field of class `class` as it is.
+fn is_normal(h: &HeaderField, class: Name, split_cookies: bool) -> bool {
+    let spaced =
+        |b: &Bytes| b.first().is_some_and(is_strip_space) || b.last().is_some_and(is_strip_space);
+    match class {
+        Name::ConnectionSpecific => return false,
+        Name::Authorization if !h.never_indexed => return false,
+        Name::Cookie if split_cookies || (h.value.len() < 20 && !h.never_indexed) => return false,
+        _ => {}
+    }
+    !has_uppercase(&h.name) && !spaced(&h.name) && !spaced(&h.value)
+}
+
+/// The full path of [`prepare_outbound`], for blocks normalisation changes.
+fn normalize_and_validate(
     mut headers: Vec<HeaderField>,
     kind: BlockKind,
     how: Outbound,
 ) -> H2Result<Vec<HeaderField>> {
     let mut rules = how.validate.map(|connect| Rules::new(kind, connect));
-    if !how.normalize {
-        if let Some(rules) = &mut rules {
-            for h in &headers {
-                rules.field(h, classify(&h.name))?;
-            }
-            rules.finish()?;
-        }
-        return Ok(headers);
-    }
     let mut cookies = false;
     for h in &mut headers {
         if has_uppercase(&h.name) {

@@ -1,5 +1,7 @@
 //! Commands: everything the application asks the connection to send.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 use super::headers::{self, BlockKind};
@@ -155,10 +157,24 @@ impl H2Connection {
     /// Sends a header block on a stream: a request on a new stream, a response (1xx or
     /// final), or trailers (which must end the stream). Blocks larger than the peer's frame
     /// size are split into HEADERS + CONTINUATION. `priority` is for clients only.
-    pub fn send_headers(
+    ///
+    /// `headers` may be owned (`Vec<HeaderField>`) or borrowed (`&[HeaderField]`,
+    /// `&Vec<HeaderField>`): a list sent again and again need not be cloned, since a block
+    /// that normalisation leaves unchanged is encoded straight from it.
+    pub fn send_headers<'h>(
         &mut self,
         stream_id: u32,
-        headers: Vec<HeaderField>,
+        headers: impl Into<Cow<'h, [HeaderField]>>,
+        end_stream: bool,
+        priority: PriorityArgs,
+    ) -> H2Result<()> {
+        self.send_header_block(stream_id, headers.into(), end_stream, priority)
+    }
+
+    fn send_header_block(
+        &mut self,
+        stream_id: u32,
+        headers: Cow<'_, [HeaderField]>,
         end_stream: bool,
         priority: PriorityArgs,
     ) -> H2Result<()> {
@@ -209,9 +225,18 @@ impl H2Connection {
             Outcome::ResponseSent | Outcome::InformationalSent => BlockKind::RESPONSE,
             _ => BlockKind::REQUEST,
         };
-        let authority = headers::first_value(&headers, b":authority").cloned();
-        let is_head =
-            headers::first_value(&headers, b":method").is_some_and(|m| m.as_ref() == b"HEAD");
+        // Taken from the block as given, before normalisation (as h2 does).
+        let keep_authority = self
+            .streams
+            .get(stream_id)
+            .is_some_and(|s| s.machine.client == Some(true) && s.authority.is_none());
+        let authority = if keep_authority {
+            headers::first_value(&headers, b":authority").cloned()
+        } else {
+            None
+        };
+        let is_head = outcome == Outcome::RequestSent
+            && headers::first_value(&headers, b":method").is_some_and(|m| m.as_ref() == b"HEAD");
         let block = self.prepare_block(headers, kind)?;
         let fragment = self.encode_block(&block);
         let frame = frame::Headers {
@@ -230,7 +255,7 @@ impl H2Connection {
             self.stream_input(stream_id, SI::SendEndStream)?;
         }
         if let Some(stream) = self.streams.get_mut(stream_id) {
-            if stream.machine.client == Some(true) && stream.authority.is_none() {
+            if keep_authority {
                 stream.authority = authority;
             }
             if outcome == Outcome::RequestSent {
@@ -241,11 +266,11 @@ impl H2Connection {
     }
 
     /// Outbound normalisation and validation of a block.
-    fn prepare_block(
+    fn prepare_block<'h>(
         &self,
-        headers: Vec<HeaderField>,
+        headers: Cow<'h, [HeaderField]>,
         kind: BlockKind,
-    ) -> H2Result<Vec<HeaderField>> {
+    ) -> H2Result<Cow<'h, [HeaderField]>> {
         let how = headers::Outbound {
             normalize: self.config.normalize_outbound_headers,
             split_cookies: self.config.split_outbound_cookies,
@@ -384,7 +409,7 @@ impl H2Connection {
         }
         self.begin_stream(promised_stream_id, false)?;
         self.stream_input(stream_id, SI::SendPushPromise)?;
-        let block = self.prepare_block(request_headers, BlockKind::REQUEST)?;
+        let block = self.prepare_block(Cow::Owned(request_headers), BlockKind::REQUEST)?;
         let authority = headers::first_value(&block, b":authority").cloned();
         let fragment = self.encode_block(&block);
         let frame = frame::PushPromise {
