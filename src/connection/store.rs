@@ -10,8 +10,9 @@
 //! stream is opened (or [`StreamStore::count_open`] is called), then moves to the closed-stream
 //! memory, which keeps at most `max_closed` ids and forgets the oldest first.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use bytes::Bytes;
 
@@ -64,8 +65,8 @@ impl Stream {
 
 /// A fast hasher for stream ids in the live map. The live map holds at most the streams the
 /// concurrency limits allow plus those closed since the last clean-up, so a peer choosing
-/// colliding ids cannot make lookups expensive; the unbounded-by-traffic memory of forgotten
-/// streams keeps std's keyed hasher.
+/// colliding ids cannot make lookups expensive; the larger memory of forgotten streams has
+/// a keyed hash ([`SeededIds`]).
 #[derive(Clone, Copy, Default, Debug)]
 pub(super) struct IdHasher(u64);
 
@@ -89,10 +90,69 @@ impl Hasher for IdHasher {
 
 type LiveMap = HashMap<u32, Stream, BuildHasherDefault<IdHasher>>;
 
+/// A keyed hash for the memory of forgotten streams, whose ids the peer picks (rising, but
+/// with any gaps it likes) and which holds up to `max_closed_streams` of them: the id, mixed
+/// with a per-connection random key, goes through a folded 64×64→128-bit multiply (the
+/// construction of foldhash, hashbrown's default). Without the key, colliding ids cannot be
+/// chosen; it is much cheaper than std's SipHash for one `u32`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SeededIds {
+    k0: u64,
+    k1: u64,
+}
+
+impl Default for SeededIds {
+    fn default() -> Self {
+        // std's RandomState holds random keys (where the platform has randomness); two
+        // hashes of constants turn them into ours.
+        let random = RandomState::new();
+        SeededIds { k0: random.hash_one(0x5eed_u64), k1: random.hash_one(0x1d5_u64) | 1 }
+    }
+}
+
+impl BuildHasher for SeededIds {
+    type Hasher = SeededIdHasher;
+
+    fn build_hasher(&self) -> SeededIdHasher {
+        SeededIdHasher { keys: *self, hash: 0 }
+    }
+}
+
+/// The hasher of [`SeededIds`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SeededIdHasher {
+    keys: SeededIds,
+    hash: u64,
+}
+
+impl SeededIdHasher {
+    fn mix(&mut self, x: u64) {
+        let product =
+            u128::from(self.hash ^ x ^ self.keys.k0).wrapping_mul(u128::from(self.keys.k1));
+        self.hash = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for SeededIdHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.mix(u64::from(id));
+    }
+}
+
 /// Forgotten streams: id → how it closed, bounded, oldest dropped first.
 #[derive(Clone, Debug, Default)]
 struct ClosedMemory {
-    by_id: HashMap<u32, Option<ClosedBy>>,
+    by_id: HashMap<u32, Option<ClosedBy>, SeededIds>,
     order: VecDeque<u32>,
     cap: usize,
 }
