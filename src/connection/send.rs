@@ -238,19 +238,26 @@ impl H2Connection {
         let is_head = outcome == Outcome::RequestSent
             && headers::first_value(&headers, b":method").is_some_and(|m| m.as_ref() == b"HEAD");
         let block = self.prepare_block(headers, kind)?;
-        let fragment = self.encode_block(&block);
+        let mut fragment = std::mem::take(&mut self.scratch);
+        fragment.clear();
+        self.encode_block(&block, &mut fragment);
         let frame = frame::Headers {
             stream_id,
             end_stream,
             end_headers: true,
             pad_len: None,
             priority: spec,
-            fragment,
+            fragment: Bytes::new(),
         };
+        // Frame header, priority fields, and one more header per CONTINUATION frame.
+        let frames = fragment.len() / usize_of(self.max_outbound_frame_size).max(1);
+        self.reserve_out(
+            fragment.len().saturating_add(14).saturating_add(frames.saturating_mul(9)),
+        );
         let start = self.out.len();
-        frame.encode_split(self.max_outbound_frame_size, &mut self.out);
+        frame.encode_split_block(&fragment, self.max_outbound_frame_size, &mut self.out);
+        self.scratch = fragment;
         self.traced_since(start);
-        self.recycle(frame.fragment);
         if end_stream {
             self.stream_input(stream_id, SI::SendEndStream)?;
         }
@@ -282,21 +289,10 @@ impl H2Connection {
         headers::prepare_outbound(headers, kind, how)
     }
 
-    fn encode_block(&mut self, block: &[HeaderField]) -> Bytes {
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        self.encoder.encode(
-            block.iter().map(|h| (h.name.as_ref(), h.value.as_ref(), indexing(h))),
-            &mut buf,
-        );
-        Bytes::from(buf)
-    }
-
-    /// Takes back the HPACK buffer for reuse once the frames are written.
-    fn recycle(&mut self, fragment: Bytes) {
-        if let Ok(v) = fragment.try_into_mut() {
-            self.scratch = v.into();
-        }
+    /// HPACK-encodes `block`, appending to `dst`.
+    fn encode_block(&mut self, block: &[HeaderField], dst: &mut Vec<u8>) {
+        self.encoder
+            .encode(block.iter().map(|h| (h.name.as_ref(), h.value.as_ref(), indexing(h))), dst);
     }
 
     /// Sends data on a stream. Data larger than the peer's SETTINGS_MAX_FRAME_SIZE is split
@@ -411,20 +407,25 @@ impl H2Connection {
         self.stream_input(stream_id, SI::SendPushPromise)?;
         let block = self.prepare_block(Cow::Owned(request_headers), BlockKind::REQUEST)?;
         let authority = headers::first_value(&block, b":authority").cloned();
-        let fragment = self.encode_block(&block);
+        let mut fragment = std::mem::take(&mut self.scratch);
+        fragment.clear();
+        self.encode_block(&block, &mut fragment);
         let frame = frame::PushPromise {
             stream_id,
             promised_stream_id,
             end_headers: true,
             pad_len: None,
-            fragment,
+            fragment: Bytes::new(),
         };
-        self.stream_input(promised_stream_id, SI::SendPushPromise)?;
-        self.reserve_out(frame.fragment.len().saturating_add(64));
-        let start = self.out.len();
-        frame.encode_split(self.max_outbound_frame_size, &mut self.out);
-        self.traced_since(start);
-        self.recycle(frame.fragment);
+        let result = self.stream_input(promised_stream_id, SI::SendPushPromise);
+        if result.is_ok() {
+            self.reserve_out(fragment.len().saturating_add(64));
+            let start = self.out.len();
+            frame.encode_split_block(&fragment, self.max_outbound_frame_size, &mut self.out);
+            self.traced_since(start);
+        }
+        self.scratch = fragment;
+        result?;
         if let Some(stream) = self.streams.get_mut(promised_stream_id) {
             stream.authority = authority;
         }
