@@ -44,7 +44,6 @@ use crate::config::H2Configuration;
 use crate::error::{ErrorKind, H2Error, H2Result};
 use crate::error_code::ErrorCode;
 use crate::frame::{self, FrameDecoder, FrameHeader, HEADER_LEN};
-use crate::header::HeaderField;
 use crate::hpack;
 use crate::settings::{SettingCode, MAX_WINDOW_SIZE};
 
@@ -115,8 +114,8 @@ pub struct H2Connection {
     /// copied; each field then holds a slice of it, and the room is reused once the
     /// application has dropped them (see `recv::keep`).
     decode_arena: BytesMut,
-    /// Reusable list the fields of a block are gathered in before one exact copy out.
-    decode_fields: Vec<HeaderField>,
+    /// The number of fields in the last block decoded: the capacity of the next list.
+    decode_hint: usize,
 }
 
 impl std::fmt::Debug for H2Connection {
@@ -189,7 +188,7 @@ impl H2Connection {
             local_goaway: None,
             remote_goaway: None,
             decode_arena: BytesMut::new(),
-            decode_fields: Vec::new(),
+            decode_hint: 8,
             local,
             remote,
             config,

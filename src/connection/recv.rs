@@ -303,8 +303,8 @@ impl H2Connection {
     /// back for [`process_received`](Self::process_received).
     fn decode_block(&mut self, block: &[u8]) -> H2Result<(Vec<HeaderField>, CharCheck)> {
         let mut arena = std::mem::take(&mut self.decode_arena);
-        let mut list = std::mem::take(&mut self.decode_fields);
-        list.clear();
+        // Sized like the previous block, the usual case being a block like the last one.
+        let mut list = Vec::with_capacity(self.decode_hint);
         let check = self.config.validate_inbound_headers;
         let mut bad = None;
         let result = self.decoder.decode_octets(block, |name, value, never_indexed| {
@@ -321,15 +321,9 @@ impl H2Connection {
                 never_indexed,
             });
         });
-        // One exact allocation for the list handed out; the scratch keeps its capacity.
-        let fields = result.map(|()| {
-            let mut fields = Vec::with_capacity(list.len());
-            fields.append(&mut list);
-            (fields, CharCheck::Only(bad))
-        });
-        list.clear();
         self.decode_arena = arena;
-        self.decode_fields = list;
+        self.decode_hint = list.len().clamp(1, 64);
+        let fields = result.map(|()| (list, CharCheck::Only(bad)));
         fields.map_err(|e| match e {
             hpack::DecodeError::HeaderListTooLarge => {
                 H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
@@ -893,19 +887,26 @@ fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityU
 const ARENA_CHUNK: usize = 512;
 
 /// A decoded name or value as `Bytes`: a static table string is referenced as it is, other
-/// octets are copied into `arena` and split off it (no allocation while the arena has room).
+/// octets are copied into `arena` (see [`copy_to_arena`]).
+#[inline]
 fn keep(arena: &mut BytesMut, octets: hpack::Octets<'_>) -> Bytes {
-    if let Some(s) = octets.stat {
-        return Bytes::from_static(s);
+    match octets.stat {
+        Some(s) => Bytes::from_static(s),
+        None => copy_to_arena(arena, octets.bytes),
     }
-    let n = octets.bytes.len();
+}
+
+/// Copies `octets` into `arena` and splits them off it: no allocation while the arena has
+/// room.
+fn copy_to_arena(arena: &mut BytesMut, octets: &[u8]) -> Bytes {
+    let n = octets.len();
     if n == 0 {
         return Bytes::new();
     }
     if arena.capacity().saturating_sub(arena.len()) < n {
         arena.reserve(n.max(ARENA_CHUNK));
     }
-    arena.extend_from_slice(octets.bytes);
+    arena.extend_from_slice(octets);
     arena.split().freeze()
 }
 

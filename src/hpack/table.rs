@@ -149,13 +149,13 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
 
 static BY_NAME: ByName = build_by_name();
 
-/// A run of static table entries.
-type StaticEntries = &'static [(&'static [u8], &'static [u8])];
-
-/// Finds a name in the static table: the index of its first entry and the entries carrying
+/// A name found in the static table: the index of its first entry, and the entries carrying
 /// it (adjacent in the table).
+pub(crate) type StaticName = (usize, &'static [(&'static [u8], &'static [u8])]);
+
+/// Finds a name in the static table.
 #[inline]
-fn static_name(name: &[u8]) -> Option<(usize, StaticEntries)> {
+pub(crate) fn static_name(name: &[u8]) -> Option<StaticName> {
     let (&first, &last) = (name.first()?, name.last()?);
     let slot = name_slot(name.len(), first, last);
     let index = usize::from(*BY_NAME.first.get(slot)?);
@@ -167,10 +167,9 @@ fn static_name(name: &[u8]) -> Option<(usize, StaticEntries)> {
     }
 }
 
-/// Looks a field up in the static table for the encoder. Returns the index of an entry
-/// matching both name and value, if any, and otherwise the index of the first entry with
-/// that name, if any.
-#[inline]
+/// Looks a field up in the static table. Returns the index of an entry matching both name
+/// and value, if any, and otherwise the index of the first entry with that name, if any.
+#[cfg(test)]
 pub(crate) fn static_lookup(name: &[u8], value: &[u8]) -> Lookup {
     let Some((index, entries)) = static_name(name) else { return Lookup::None };
     for (i, &(_, v)) in entries.iter().enumerate() {
@@ -344,25 +343,40 @@ impl DynamicTable {
     /// Looks a field up in the dynamic table for the encoder, returning an index in the
     /// shared index space.
     pub(crate) fn lookup(&self, name: &[u8], value: &[u8]) -> Lookup {
-        let mut found = Lookup::None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            if entry.name_len != name.len() {
-                continue;
-            }
-            let (n, v) = entry.field();
-            if !octets_eq(n, name) {
-                continue;
-            }
-            let index = i.saturating_add(STATIC_LEN).saturating_add(1);
-            if octets_eq(v, value) {
-                return Lookup::Field(index);
-            }
-            if found == Lookup::None {
-                found = Lookup::Name(index);
-            }
+        let (newer, older) = self.entries.as_slices();
+        let first = STATIC_LEN.wrapping_add(1);
+        match scan(newer, first, name, value) {
+            Lookup::Field(i) => Lookup::Field(i),
+            found => match (found, scan(older, first.saturating_add(newer.len()), name, value)) {
+                (_, Lookup::Field(i)) => Lookup::Field(i),
+                (Lookup::Name(i), _) | (Lookup::None, Lookup::Name(i)) => Lookup::Name(i),
+                _ => Lookup::None,
+            },
         }
-        found
     }
+}
+
+/// [`DynamicTable::lookup`] over a run of entries whose first has index `first`.
+#[inline]
+fn scan(entries: &[Entry], first: usize, name: &[u8], value: &[u8]) -> Lookup {
+    let mut found = Lookup::None;
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.name_len != name.len() {
+            continue;
+        }
+        let (n, v) = entry.field();
+        if !octets_eq(n, name) {
+            continue;
+        }
+        let index = first.saturating_add(i);
+        if octets_eq(v, value) {
+            return Lookup::Field(index);
+        }
+        if found == Lookup::None {
+            found = Lookup::Name(index);
+        }
+    }
+    found
 }
 
 /// The size RFC 7541 §4.1 charges for an entry: `name + value + 32`.
