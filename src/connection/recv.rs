@@ -886,13 +886,15 @@ fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityU
 /// chunk is reused in place.
 const ARENA_CHUNK: usize = 512;
 
-/// A decoded name or value as `Bytes`: a static table string is referenced as it is, other
-/// octets are copied into `arena` (see [`copy_to_arena`]).
+/// A decoded name or value as `Bytes`: a static table string is referenced as it is, a
+/// dynamic table entry's octets are shared with it, other octets are copied into `arena`
+/// (see [`copy_to_arena`]).
 #[inline]
 fn keep(arena: &mut BytesMut, octets: hpack::Octets<'_>) -> Bytes {
-    match octets.stat {
-        Some(s) => Bytes::from_static(s),
-        None => copy_to_arena(arena, octets.bytes),
+    match (octets.stat, octets.shared) {
+        (Some(s), _) => Bytes::from_static(s),
+        (None, Some(b)) => b.clone(),
+        (None, None) => copy_to_arena(arena, octets.bytes),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The HPACK decoder ([RFC 7541 §3], §6): turns the peer's header blocks into fields.
 
 use super::error::DecodeError;
-use super::table::{entry_size, DynamicTable};
+use bytes::Bytes;
+
+use super::table::{entry_size, DynamicTable, EntryName, STATIC_LEN};
 use super::{huffman, integer, Octets};
 
 /// The callback that receives decoded fields: `(name, value, never_indexed)`.
@@ -238,34 +240,46 @@ impl Decoder {
         on_field: &mut FieldSink<'_>,
     ) -> Result<(), DecodeError> {
         let index = integer::decode(input, 0x3f)?;
-        // Taken before the name is looked up: the name may borrow from the table.
-        let mut entry = self.table.take_buffer();
         let Decoder { table, name_buf, value_buf, .. } = self;
-        let name_octets = read_name(input, index, table, name_buf)?;
-        let (name, static_name) = (name_octets.bytes, name_octets.stat);
+        // A name from the tables is referenced (static) or shared (dynamic), so that it no
+        // longer borrows the table about to change; a literal name is copied on insertion.
+        let name = if index == 0 {
+            EntryName::Copy(read_string(input, name_buf)?)
+        } else {
+            let index = usize::try_from(index).unwrap_or(usize::MAX);
+            let (name, _) = table.octets(index).ok_or(DecodeError::InvalidIndex)?;
+            match (name.stat, name.shared) {
+                (Some(s), _) => EntryName::Static(s),
+                (None, Some(b)) => EntryName::Shared(b.clone()),
+                (None, None) => EntryName::Shared(Bytes::copy_from_slice(name.bytes)),
+            }
+        };
         let value = read_string(input, value_buf)?;
-        let deliver = budget.charge(name, value);
-        if !table.fits(name.len(), value.len()) {
+        let deliver = budget.charge(name.bytes(), value);
+        if !table.fits(name.bytes().len(), value.len()) {
             // Too large for the table: it empties the table and is not added (§4.4). Hand
             // the field over without copying it.
             if deliver {
-                on_field(name_octets, Octets::borrowed(value), false);
+                let stat = match name {
+                    EntryName::Static(s) => Some(s),
+                    _ => None,
+                };
+                on_field(
+                    Octets { bytes: name.bytes(), stat, shared: None },
+                    Octets::borrowed(value),
+                    false,
+                );
             }
             table.evict_all();
-            table.recycle(entry);
             return Ok(());
         }
-        // The copy is made before the insertion evicts anything, since the name may be
-        // one of the entries about to go (§4.4).
-        let name_len = name.len();
-        entry.reserve_exact(name_len.saturating_add(value.len()));
-        entry.extend_from_slice(name);
-        entry.extend_from_slice(value);
+        table.insert(name, value);
         if deliver {
-            let (name, value) = entry.split_at_checked(name_len).unwrap_or((&[], &[]));
-            on_field(Octets { bytes: name, stat: static_name }, Octets::borrowed(value), false);
+            // The entry just added, handed over from the table.
+            let (name, value) =
+                table.octets(STATIC_LEN.wrapping_add(1)).ok_or(DecodeError::InvalidIndex)?;
+            on_field(name, value, false);
         }
-        table.insert(entry, name_len, static_name);
         Ok(())
     }
 }

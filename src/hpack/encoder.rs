@@ -1,6 +1,8 @@
 //! The HPACK encoder ([RFC 7541 §3], §6): turns our header lists into header blocks.
 
-use super::table::{entry_size, static_name, DynamicTable, Lookup, StaticName};
+use super::table::{
+    entry_size, static_field, static_name, DynamicTable, EntryName, Lookup, StaticName,
+};
 use super::{huffman, integer, octets_eq};
 
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2), and our default cap.
@@ -187,11 +189,14 @@ impl Encoder {
                 // Literal with incremental indexing (§6.2.1).
                 integer::encode(dst, 0x40, 0x3f, name_index);
                 write_name_value(dst, name_index, name, value);
-                let mut entry = self.table.take_buffer();
-                entry.reserve_exact(name.len().saturating_add(value.len()));
-                entry.extend_from_slice(name);
-                entry.extend_from_slice(value);
-                self.table.insert(entry, name.len(), None);
+                let entry_name = match from_static {
+                    Some((index, _)) => match static_field(index) {
+                        Some((s, _)) => EntryName::Static(s),
+                        None => EntryName::Copy(name),
+                    },
+                    None => EntryName::Copy(name),
+                };
+                self.table.insert(entry_name, value);
             }
             Indexing::Auto | Indexing::No => {
                 // Literal without indexing (§6.2.2).

@@ -66,6 +66,8 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use bytes::Bytes;
+
 pub use decoder::Decoder;
 
 /// Equality of two short octet strings (header names and values), cheaper than `==` for
@@ -104,19 +106,22 @@ pub(crate) struct Octets<'a> {
     /// The same octets when they are a static table string (RFC 7541 Appendix A), which a
     /// caller can keep without copying them.
     pub(crate) stat: Option<&'static [u8]>,
+    /// The same octets as `Bytes`, when they are a dynamic table entry's: a caller can keep
+    /// a clone instead of copying them.
+    pub(crate) shared: Option<&'a Bytes>,
 }
 
 impl<'a> Octets<'a> {
-    /// Octets that live in the block, a scratch buffer or the dynamic table.
+    /// Octets that live in the block or a scratch buffer.
     #[inline]
     pub(crate) fn borrowed(bytes: &'a [u8]) -> Self {
-        Octets { bytes, stat: None }
+        Octets { bytes, stat: None, shared: None }
     }
 
     /// A static table string.
     #[inline]
     pub(crate) fn of_static(bytes: &'static [u8]) -> Self {
-        Octets { bytes, stat: Some(bytes) }
+        Octets { bytes, stat: Some(bytes), shared: None }
     }
 }
 pub use encoder::{Encoder, Indexing};

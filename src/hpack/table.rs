@@ -9,6 +9,8 @@
 
 use std::collections::VecDeque;
 
+use bytes::{Bytes, BytesMut};
+
 use super::{octets_eq, Octets};
 
 /// The number of static table entries.
@@ -191,11 +193,13 @@ pub(crate) enum Lookup {
     None,
 }
 
-/// One dynamic table entry: name and value in one buffer.
+/// One dynamic table entry. Name and value are `Bytes` so that a decoded field can be handed
+/// out without copying; they live in the table's [`Arena`] (a static table name is
+/// referenced, and a name taken from another entry is shared with it).
 #[derive(Clone, Debug)]
 struct Entry {
-    data: Vec<u8>,
-    name_len: usize,
+    name: Bytes,
+    value: Bytes,
     /// The name as a static table string, when it was taken from the static table.
     static_name: Option<&'static [u8]>,
 }
@@ -203,24 +207,92 @@ struct Entry {
 impl Entry {
     #[inline]
     fn field(&self) -> (&[u8], &[u8]) {
-        self.data.split_at_checked(self.name_len).unwrap_or((&[], &[]))
+        (&self.name, &self.value)
     }
 
     #[inline]
     fn octets(&self) -> (Octets<'_>, Octets<'_>) {
-        let (name, value) = self.field();
-        (Octets { bytes: name, stat: self.static_name }, Octets::borrowed(value))
+        (
+            Octets { bytes: &self.name, stat: self.static_name, shared: Some(&self.name) },
+            Octets { bytes: &self.value, stat: None, shared: Some(&self.value) },
+        )
     }
 
     /// The size RFC 7541 §4.1 charges for this entry.
     #[inline]
     fn size(&self) -> usize {
-        self.data.len().saturating_add(ENTRY_OVERHEAD)
+        entry_size(self.name.len(), self.value.len())
     }
 }
 
-/// How many evicted buffers are kept for reuse.
-const SPARE_BUFFERS: usize = 4;
+/// The name of an entry to add.
+#[derive(Clone, Debug)]
+pub(crate) enum EntryName<'a> {
+    /// A static table name: referenced.
+    Static(&'static [u8]),
+    /// The name of another entry: shared with it.
+    Shared(Bytes),
+    /// Octets to copy.
+    Copy(&'a [u8]),
+}
+
+impl EntryName<'_> {
+    /// The name's octets.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            EntryName::Static(s) => s,
+            EntryName::Shared(b) => b,
+            EntryName::Copy(c) => c,
+        }
+    }
+}
+
+/// Where entry octets are copied: chunks of at least [`MIN_CHUNK`] octets (or the table's
+/// maximum size, if larger) that entries are split from. A full chunk is set aside; when
+/// the current one fills up, the oldest chunk set aside is reused if nothing refers to it
+/// any more, which is the case in steady state (the entries still in the table were added
+/// after it). So a table in steady state does not allocate, and holds at most three chunks
+/// (plus any chunk a field kept by the application still refers to).
+#[derive(Clone, Debug, Default)]
+struct Arena {
+    current: BytesMut,
+    older: VecDeque<BytesMut>,
+}
+
+/// The smallest chunk of an [`Arena`].
+const MIN_CHUNK: usize = 512;
+
+/// Chunks an [`Arena`] sets aside for reuse.
+const OLDER_CHUNKS: usize = 2;
+
+impl Arena {
+    /// Copies `octets` in, returning them as `Bytes`.
+    fn copy(&mut self, octets: &[u8], chunk: usize) -> Bytes {
+        let n = octets.len();
+        if n == 0 {
+            return Bytes::new();
+        }
+        if self.current.capacity().saturating_sub(self.current.len()) < n {
+            self.refill(n, chunk);
+        }
+        self.current.extend_from_slice(octets);
+        self.current.split().freeze()
+    }
+
+    fn refill(&mut self, need: usize, chunk: usize) {
+        let want = need.max(chunk).max(MIN_CHUNK);
+        self.older.push_back(std::mem::take(&mut self.current));
+        if self.older.len() > OLDER_CHUNKS {
+            if let Some(mut oldest) = self.older.pop_front() {
+                if oldest.try_reclaim(want) {
+                    self.current = oldest;
+                    return;
+                }
+            }
+        }
+        self.current = BytesMut::with_capacity(want);
+    }
+}
 
 /// The dynamic table (RFC 7541 §2.3.2, §4): a FIFO of entries, newest first, whose total
 /// size (`name + value + 32` per entry) never exceeds `max_size`.
@@ -229,14 +301,12 @@ pub(crate) struct DynamicTable {
     entries: VecDeque<Entry>,
     size: usize,
     max_size: usize,
-    /// Buffers of evicted entries, reused for new ones so that a table in steady state
-    /// (one entry in, one out) does not allocate.
-    spare: Vec<Vec<u8>>,
+    arena: Arena,
 }
 
 impl DynamicTable {
     pub(crate) fn new(max_size: usize) -> Self {
-        DynamicTable { entries: VecDeque::new(), size: 0, max_size, spare: Vec::new() }
+        DynamicTable { entries: VecDeque::new(), size: 0, max_size, arena: Arena::default() }
     }
 
     /// The current size: the sum of `name + value + 32` over the entries (§4.1).
@@ -264,7 +334,8 @@ impl DynamicTable {
         }
     }
 
-    /// Like [`field`](Self::field), telling which octets are static table strings.
+    /// Like [`field`](Self::field), telling which octets are static table strings and
+    /// handing out the `Bytes` of dynamic ones.
     #[inline]
     pub(crate) fn octets(&self, index: usize) -> Option<(Octets<'_>, Octets<'_>)> {
         match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
@@ -287,15 +358,7 @@ impl DynamicTable {
                 break;
             };
             self.size = self.size.saturating_sub(old.size());
-            self.recycle(old.data);
         }
-    }
-
-    /// An empty buffer for a new entry, reusing an evicted one when there is one.
-    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
-        let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
-        buf
     }
 
     /// Empties the table, keeping its maximum size (§4.4: what adding an entry larger than
@@ -304,39 +367,29 @@ impl DynamicTable {
         self.evict_to(0);
     }
 
-    /// Keeps an unused entry buffer for later reuse, unless enough are kept already or it is
-    /// larger than any entry the table can now hold (so spares add at most
-    /// `SPARE_BUFFERS × max_size` octets).
-    pub(crate) fn recycle(&mut self, buf: Vec<u8>) {
-        if self.spare.len() < SPARE_BUFFERS && buf.capacity() <= self.max_size {
-            self.spare.push(buf);
-        }
-    }
-
     /// Whether an entry of `name_len + value_len` octets would fit at all (§4.4).
     pub(crate) fn fits(&self, name_len: usize, value_len: usize) -> bool {
         entry_size(name_len, value_len) <= self.max_size
     }
 
-    /// Adds an entry whose name is the first `name_len` octets of `data` and whose value is
-    /// the rest, evicting old entries to make room. An entry larger than the maximum size
-    /// empties the table and is not added (§4.4). `static_name` is the name as a static
-    /// table string, when it came from there.
-    pub(crate) fn insert(
-        &mut self,
-        data: Vec<u8>,
-        name_len: usize,
-        static_name: Option<&'static [u8]>,
-    ) {
-        let entry = Entry { data, name_len, static_name };
-        let size = entry.size();
+    /// Adds an entry, evicting old entries to make room. An entry larger than the maximum
+    /// size empties the table and is not added (§4.4).
+    pub(crate) fn insert(&mut self, name: EntryName<'_>, value: &[u8]) {
+        let size = entry_size(name.bytes().len(), value.len());
         if size > self.max_size {
             self.evict_to(0);
-            self.recycle(entry.data);
             return;
         }
+        // Copied before anything is evicted (a shared name stays valid anyway).
+        let chunk = self.max_size;
+        let (name, static_name) = match name {
+            EntryName::Static(s) => (Bytes::from_static(s), Some(s)),
+            EntryName::Shared(b) => (b, None),
+            EntryName::Copy(c) => (self.arena.copy(c, chunk), None),
+        };
+        let value = self.arena.copy(value, chunk);
         self.evict_to(self.max_size.saturating_sub(size));
-        self.entries.push_front(entry);
+        self.entries.push_front(Entry { name, value, static_name });
         self.size = self.size.saturating_add(size);
     }
 
@@ -361,7 +414,7 @@ impl DynamicTable {
 fn scan(entries: &[Entry], first: usize, name: &[u8], value: &[u8]) -> Lookup {
     let mut found = Lookup::None;
     for (i, entry) in entries.iter().enumerate() {
-        if entry.name_len != name.len() {
+        if entry.name.len() != name.len() {
             continue;
         }
         let (n, v) = entry.field();
@@ -391,10 +444,6 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn entry(name: &[u8], value: &[u8]) -> Vec<u8> {
-        [name, value].concat()
-    }
 
     #[test]
     fn static_table_edges() {
@@ -427,24 +476,24 @@ mod tests {
     #[test]
     fn eviction_is_fifo_and_sized() {
         let mut t = DynamicTable::new(100);
-        t.insert(entry(b"a", b"1"), 1, None); // 34
-        t.insert(entry(b"b", b"2"), 1, None); // 34
+        t.insert(EntryName::Copy(b"a"), b"1"); // 34
+        t.insert(EntryName::Copy(b"b"), b"2"); // 34
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(62), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.field(63), Some((&b"a"[..], &b"1"[..])));
         assert_eq!(t.field(64), None);
-        t.insert(entry(b"c", b"3"), 1, None); // evicts a
+        t.insert(EntryName::Copy(b"c"), b"3"); // evicts a
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(63), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.lookup(b"c", b"3"), Lookup::Field(62));
         assert_eq!(t.lookup(b"b", b"x"), Lookup::Name(63));
         assert_eq!(t.lookup(b"a", b"1"), Lookup::None);
         // An entry larger than the table empties it.
-        t.insert(entry(b"big", &[b'x'; 80]), 3, None);
+        t.insert(EntryName::Copy(b"big"), &[b'x'; 80]);
         assert_eq!((t.len(), t.size()), (0, 0));
         // Shrinking evicts.
-        t.insert(entry(b"a", b"1"), 1, None);
-        t.insert(entry(b"b", b"2"), 1, None);
+        t.insert(EntryName::Copy(b"a"), b"1");
+        t.insert(EntryName::Copy(b"b"), b"2");
         t.set_max_size(40);
         assert_eq!((t.len(), t.size()), (1, 34));
         t.set_max_size(0);
