@@ -142,7 +142,7 @@ pub(super) enum Name {
 
 /// Classifies a field name: its length picks the few candidates, which are compared with
 /// fixed-length comparisons.
-#[inline]
+#[inline(always)]
 pub(super) fn classify(name: &[u8]) -> Name {
     let class = match name.len() {
         0 => return Name::Empty,
@@ -294,6 +294,81 @@ struct Rules<'a> {
     host: Option<&'a Bytes>,
 }
 
+/// A broken rule, for [`Rules`]; the message is only built when it is reported.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Broken {
+    ZeroLengthName,
+    DuplicatePseudo,
+    PseudoOutOfSequence,
+    CustomPseudo,
+    Te,
+    ConnectionSpecific,
+    MultipleHosts,
+    EmptyPath,
+    PseudoInTrailer,
+    MissingStatus,
+    RequestOnlyInResponse,
+    MissingMethod,
+    OrdinaryConnectWithSchemeOrPath,
+    MissingScheme,
+    MissingPath,
+    ResponseOnlyInRequest,
+    ProtocolWithoutConnect,
+    ExtendedConnectNotEnabled,
+    NoAuthorityNorHost,
+    AuthorityHostMismatch,
+}
+
+impl Broken {
+    /// The error, naming `h` for the rules that concern one field.
+    #[cold]
+    fn error(self, h: Option<&HeaderField>) -> H2Error {
+        let name = h.map_or_else(String::new, |h| show(&h.name));
+        let value = h.map_or_else(String::new, |h| show(&h.value));
+        err(match self {
+            Broken::ZeroLengthName => "received header name with zero length".to_owned(),
+            Broken::DuplicatePseudo => {
+                format!("received duplicate pseudo-header field '{name}'")
+            }
+            Broken::PseudoOutOfSequence => format!("pseudo-header field out of sequence: '{name}'"),
+            Broken::CustomPseudo => format!("received custom pseudo-header field '{name}'"),
+            Broken::Te => format!("invalid value for TE header: '{value}'"),
+            Broken::ConnectionSpecific => {
+                format!("connection-specific header field present: '{name}'")
+            }
+            Broken::MultipleHosts => "request header block has multiple Host headers".to_owned(),
+            Broken::EmptyPath => "an empty :path header is forbidden".to_owned(),
+            Broken::PseudoInTrailer => "received pseudo-header in trailer".to_owned(),
+            Broken::MissingStatus => "header block missing mandatory :status header".to_owned(),
+            Broken::RequestOnlyInResponse => {
+                "encountered request-only headers in a response".to_owned()
+            }
+            Broken::MissingMethod => "header block missing mandatory :method header".to_owned(),
+            Broken::OrdinaryConnectWithSchemeOrPath => {
+                "ordinary CONNECT must not include :scheme or :path".to_owned()
+            }
+            Broken::MissingScheme => "header block missing mandatory :scheme header".to_owned(),
+            Broken::MissingPath => "header block missing mandatory :path header".to_owned(),
+            Broken::ResponseOnlyInRequest => {
+                "encountered response-only headers in a request".to_owned()
+            }
+            Broken::ProtocolWithoutConnect => {
+                "encountered connect-request-only header :protocol".to_owned()
+            }
+            Broken::ExtendedConnectNotEnabled => {
+                "extended CONNECT (:protocol) without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1"
+                    .to_owned()
+            }
+            Broken::NoAuthorityNorHost => {
+                "request header block has neither :authority nor Host header".to_owned()
+            }
+            Broken::AuthorityHostMismatch => {
+                "request header block has mismatched :authority and Host headers".to_owned()
+            }
+        })
+    }
+}
+
 impl<'a> Rules<'a> {
     fn new(kind: BlockKind, connect_protocol_allowed: bool) -> Self {
         Rules {
@@ -308,56 +383,49 @@ impl<'a> Rules<'a> {
     }
 
     /// Checks the next field, whose name is of class `class`.
+    #[inline]
     fn field(&mut self, h: &'a HeaderField, class: Name) -> H2Result<()> {
-        let name = h.name.as_ref();
+        self.check(h, class).map_err(|broken| broken.error(Some(h)))
+    }
+
+    #[inline(always)]
+    fn check(&mut self, h: &'a HeaderField, class: Name) -> Result<(), Broken> {
         let request = self.kind.is_request();
         match class {
-            Name::Empty => Err(err("received header name with zero length")),
+            Name::Other | Name::Cookie | Name::Authorization => {
+                self.seen_regular = true;
+                Ok(())
+            }
             Name::Pseudo(bit) => {
                 if self.seen & bit != 0 {
-                    return Err(err(format!(
-                        "received duplicate pseudo-header field '{}'",
-                        show(name)
-                    )));
+                    return Err(Broken::DuplicatePseudo);
                 }
                 if self.seen_regular {
-                    return Err(err(format!(
-                        "pseudo-header field out of sequence: '{}'",
-                        show(name)
-                    )));
+                    return Err(Broken::PseudoOutOfSequence);
                 }
                 self.seen |= bit;
                 match bit {
                     METHOD => self.method = Some(&h.value),
                     AUTHORITY if request => self.authority = Some(&h.value),
-                    PATH if request && h.value.is_empty() => {
-                        return Err(err("an empty :path header is forbidden"));
-                    }
+                    PATH if request && h.value.is_empty() => return Err(Broken::EmptyPath),
                     _ => {}
                 }
                 Ok(())
             }
-            Name::OtherPseudo if self.seen_regular => {
-                Err(err(format!("pseudo-header field out of sequence: '{}'", show(name))))
-            }
-            Name::OtherPseudo => {
-                Err(err(format!("received custom pseudo-header field '{}'", show(name))))
-            }
-            Name::Te if !h.value.eq_ignore_ascii_case(b"trailers") => {
-                Err(err(format!("invalid value for TE header: '{}'", show(&h.value))))
-            }
-            Name::ConnectionSpecific => {
-                Err(err(format!("connection-specific header field present: '{}'", show(name))))
-            }
+            Name::Empty => Err(Broken::ZeroLengthName),
+            Name::OtherPseudo if self.seen_regular => Err(Broken::PseudoOutOfSequence),
+            Name::OtherPseudo => Err(Broken::CustomPseudo),
+            Name::Te if !h.value.eq_ignore_ascii_case(b"trailers") => Err(Broken::Te),
+            Name::ConnectionSpecific => Err(Broken::ConnectionSpecific),
             Name::Host if request => {
                 self.seen_regular = true;
                 if self.host.is_some() {
-                    return Err(err("request header block has multiple Host headers"));
+                    return Err(Broken::MultipleHosts);
                 }
                 self.host = Some(&h.value);
                 Ok(())
             }
-            _ => {
+            Name::Te | Name::Host => {
                 self.seen_regular = true;
                 Ok(())
             }
@@ -365,57 +433,54 @@ impl<'a> Rules<'a> {
     }
 
     /// The checks on the block as a whole, once every field has been seen.
+    #[inline]
     fn finish(&self) -> H2Result<()> {
+        self.check_block().map_err(|broken| broken.error(None))
+    }
+
+    fn check_block(&self) -> Result<(), Broken> {
         let kind = self.kind;
         let has = |bit: u8| self.seen & bit != 0;
         if kind.is_trailer && self.seen != 0 {
-            return Err(err("received pseudo-header in trailer"));
+            return Err(Broken::PseudoInTrailer);
         }
         if kind.is_response {
             if !has(STATUS) {
-                return Err(err("header block missing mandatory :status header"));
+                return Err(Broken::MissingStatus);
             }
             if has(SCHEME | PATH | AUTHORITY | METHOD | PROTOCOL) {
-                return Err(err("encountered request-only headers in a response"));
+                return Err(Broken::RequestOnlyInResponse);
             }
         } else if !kind.is_trailer {
             if !has(METHOD) {
-                return Err(err("header block missing mandatory :method header"));
+                return Err(Broken::MissingMethod);
             }
             let is_connect = self.method.is_some_and(|m| m.as_ref() == b"CONNECT");
             let extended = is_connect && has(PROTOCOL);
             if is_connect && !extended {
                 if has(SCHEME | PATH) {
-                    return Err(err("ordinary CONNECT must not include :scheme or :path"));
+                    return Err(Broken::OrdinaryConnectWithSchemeOrPath);
                 }
             } else {
                 if !has(SCHEME) {
-                    return Err(err("header block missing mandatory :scheme header"));
+                    return Err(Broken::MissingScheme);
                 }
                 if !has(PATH) {
-                    return Err(err("header block missing mandatory :path header"));
+                    return Err(Broken::MissingPath);
                 }
             }
             if has(STATUS) {
-                return Err(err("encountered response-only headers in a request"));
+                return Err(Broken::ResponseOnlyInRequest);
             }
             if !is_connect && has(PROTOCOL) {
-                return Err(err("encountered connect-request-only header :protocol"));
+                return Err(Broken::ProtocolWithoutConnect);
             }
             if extended && !self.connect_protocol_allowed {
-                return Err(err(
-                    "extended CONNECT (:protocol) without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1",
-                ));
+                return Err(Broken::ExtendedConnectNotEnabled);
             }
             match (self.authority, self.host) {
-                (None, None) => {
-                    return Err(err("request header block has neither :authority nor Host header"));
-                }
-                (Some(a), Some(h)) if a != h => {
-                    return Err(err(
-                        "request header block has mismatched :authority and Host headers",
-                    ));
-                }
+                (None, None) => return Err(Broken::NoAuthorityNorHost),
+                (Some(a), Some(h)) if a != h => return Err(Broken::AuthorityHostMismatch),
                 _ => {}
             }
         }
