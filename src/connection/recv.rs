@@ -301,13 +301,16 @@ impl H2Connection {
     /// strings are referenced, everything else is copied into the decode arena (see [`keep`]).
     /// The octets copied are also given the inbound character checks, whose outcome comes
     /// back for [`process_received`](Self::process_received).
-    fn decode_block(&mut self, block: &[u8]) -> H2Result<(Vec<HeaderField>, CharCheck)> {
+    fn decode_block(&mut self, block: &[u8]) -> H2Result<Decoded> {
         let mut arena = std::mem::take(&mut self.decode_arena);
         // Sized like the previous block, the usual case being a block like the last one.
         let mut list = Vec::with_capacity(self.decode_hint);
         let check = self.config.validate_inbound_headers;
         let mut bad = None;
+        let (mut cookies, mut content_length) = (false, false);
         let result = self.decoder.decode_octets(block, |name, value, never_indexed| {
+            cookies |= name.bytes == b"cookie";
+            content_length |= name.bytes == b"content-length";
             if check
                 && bad.is_none()
                 && !((name.stat.is_some() || headers::name_chars_ok(name.bytes))
@@ -323,7 +326,12 @@ impl H2Connection {
         });
         self.decode_arena = arena;
         self.decode_hint = list.len().clamp(1, 64);
-        let fields = result.map(|()| (list, CharCheck::Only(bad)));
+        let fields = result.map(|()| Decoded {
+            fields: list,
+            chars: CharCheck::Only(bad),
+            cookies,
+            content_length,
+        });
         fields.map_err(|e| match e {
             hpack::DecodeError::HeaderListTooLarge => {
                 H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
@@ -340,12 +348,9 @@ impl H2Connection {
     }
 
     /// Inbound normalisation and validation of a decoded block.
-    fn process_received(
-        &self,
-        (mut fields, mut chars): (Vec<HeaderField>, CharCheck),
-        kind: BlockKind,
-    ) -> H2Result<Vec<HeaderField>> {
-        if self.config.normalize_inbound_headers && headers::join_cookies(&mut fields) {
+    fn process_received(&self, decoded: Decoded, kind: BlockKind) -> H2Result<Vec<HeaderField>> {
+        let Decoded { mut fields, mut chars, cookies, .. } = decoded;
+        if self.config.normalize_inbound_headers && cookies && headers::join_cookies(&mut fields) {
             // The joined cookie is checked as a whole, and the fields moved.
             chars = CharCheck::All;
         }
@@ -440,7 +445,7 @@ impl H2Connection {
         if !self.streams.contains(id) {
             self.begin_stream(id, peer_odd)?;
         }
-        let informational = headers::is_informational_response(&fields.0);
+        let informational = headers::is_informational_response(&fields.fields);
         if informational && h.end_stream {
             return Err(Stop::Conn(H2Error::protocol(
                 "cannot set END_STREAM on informational responses",
@@ -456,7 +461,7 @@ impl H2Connection {
         } else {
             None
         };
-        self.track_content_length(id, &fields.0, outcome)?;
+        self.track_content_length(id, &fields, outcome)?;
         if outcome == Outcome::TrailersReceived && !h.end_stream {
             return Err(Stop::Conn(H2Error::protocol("trailers must have END_STREAM set")));
         }
@@ -513,12 +518,8 @@ impl H2Connection {
     /// content-length (RFC 9113 §8.1.1): parsed from the request or response block (and
     /// checked, not applied, on 1xx and trailers, as h2 parses every block); forced to 0 for
     /// the response to our HEAD and for 204/304 responses.
-    fn track_content_length(
-        &mut self,
-        id: u32,
-        fields: &[HeaderField],
-        outcome: Outcome,
-    ) -> Handled {
+    fn track_content_length(&mut self, id: u32, decoded: &Decoded, outcome: Outcome) -> Handled {
+        let fields = &decoded.fields;
         let Some(stream) = self.streams.get_mut(id) else { return Ok(()) };
         if stream.sent_head_request {
             // python h2 skips parsing entirely for the response to a HEAD request.
@@ -526,7 +527,8 @@ impl H2Connection {
                 stream.expected_length = Some(0);
             }
         } else {
-            let parsed = headers::content_length(fields)?;
+            let parsed =
+                if decoded.content_length { headers::content_length(fields)? } else { None };
             if matches!(outcome, Outcome::RequestReceived | Outcome::ResponseReceived) {
                 let no_content = headers::first_value(fields, b":status")
                     .is_some_and(|s| s.as_ref() == b"204" || s.as_ref() == b"304");
@@ -879,6 +881,18 @@ fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityU
         depends_on: spec.dependency,
         exclusive: spec.exclusive,
     })
+}
+
+/// A decoded header block, with what was noticed while decoding it.
+#[derive(Debug)]
+struct Decoded {
+    fields: Vec<HeaderField>,
+    /// Which fields still need the character checks.
+    chars: CharCheck,
+    /// Some field is named `cookie`.
+    cookies: bool,
+    /// Some field is named `content-length`.
+    content_length: bool,
 }
 
 /// Room reserved in the decode arena at a time. Fields the application keeps pin the chunk

@@ -6,9 +6,6 @@ use bytes::Bytes;
 use super::table::{entry_size, DynamicTable, EntryName, STATIC_LEN};
 use super::{huffman, integer, Octets};
 
-/// The callback that receives decoded fields: `(name, value, never_indexed)`.
-type FieldSink<'f> = dyn FnMut(Octets<'_>, Octets<'_>, bool) + 'f;
-
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2).
 const DEFAULT_TABLE_SIZE: usize = 4096;
 
@@ -175,10 +172,11 @@ impl Decoder {
         self.failed
     }
 
-    fn decode_block(
+    /// The decoding loop, generic over the callback so that the connection's is inlined.
+    fn decode_block<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
         &mut self,
         block: &[u8],
-        on_field: &mut FieldSink<'_>,
+        on_field: &mut F,
     ) -> Result<(), DecodeError> {
         let mut input = block;
         let mut budget = ListBudget { used: 0, max: self.max_list_size, exceeded: false };
@@ -233,11 +231,11 @@ impl Decoder {
     }
 
     /// Decodes a literal with incremental indexing (§6.2.1) and adds it to the table.
-    fn literal_with_indexing(
+    fn literal_with_indexing<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
         &mut self,
         input: &mut &[u8],
         budget: &mut ListBudget,
-        on_field: &mut FieldSink<'_>,
+        on_field: &mut F,
     ) -> Result<(), DecodeError> {
         let index = integer::decode(input, 0x3f)?;
         let Decoder { table, name_buf, value_buf, .. } = self;
