@@ -589,13 +589,15 @@ pub(super) fn prepare_outbound(
 fn is_normal(h: &HeaderField, class: Name, split_cookies: bool) -> bool {
     let spaced =
         |b: &Bytes| b.first().is_some_and(is_strip_space) || b.last().is_some_and(is_strip_space);
-    match class {
+    // A name `classify` recognised is one of its lowercase, unpadded names.
+    let name_normal = match class {
         Name::ConnectionSpecific => return false,
         Name::Authorization if !h.never_indexed => return false,
         Name::Cookie if split_cookies || (h.value.len() < 20 && !h.never_indexed) => return false,
-        _ => {}
-    }
-    !has_uppercase(&h.name) && !spaced(&h.name) && !spaced(&h.value)
+        Name::Other | Name::OtherPseudo => !has_uppercase(&h.name) && !spaced(&h.name),
+        _ => true,
+    };
+    name_normal && !spaced(&h.value)
 }
 
 /// The full path of [`prepare_outbound`], for blocks normalisation changes.
