@@ -267,7 +267,7 @@ impl H2Connection {
     /// buffer.
     pub fn data_to_send(&mut self, amount: Option<usize>) -> Bytes {
         let n = amount.map_or(self.out.len(), |a| a.min(self.out.len()));
-        let chunk = self.out.split_to(n).freeze();
+        let chunk = if n == 0 { Bytes::new() } else { self.out.split_to(n).freeze() };
         if self.out.is_empty() {
             self.queued_control = 0;
         }
