@@ -142,7 +142,8 @@ pub(super) enum Name {
 
 /// Classifies a field name: its length picks the few candidates, which are compared with
 /// fixed-length comparisons.
-#[inline(always)]
+// Inlined into each caller natively (the hot paths); the WebAssembly build favours size.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(super) fn classify(name: &[u8]) -> Name {
     let class = match name.len() {
         0 => return Name::Empty,
@@ -388,7 +389,7 @@ impl<'a> Rules<'a> {
         self.check(h, class).map_err(|broken| broken.error(Some(h)))
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn check(&mut self, h: &'a HeaderField, class: Name) -> Result<(), Broken> {
         let request = self.kind.is_request();
         match class {
