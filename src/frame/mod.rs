@@ -113,6 +113,16 @@ pub fn check_header(head: FrameHeader, max_frame_size: u32) -> Result<(), FrameE
     Ok(())
 }
 
+/// Whether every field of frames of this type is fixed (PRIORITY, RST_STREAM, SETTINGS, PING,
+/// WINDOW_UPDATE): nothing of the payload is kept, so it can be read in place.
+#[inline]
+pub(crate) fn has_fixed_fields(frame_kind: u8) -> bool {
+    matches!(
+        frame_kind,
+        kind::PRIORITY | kind::RST_STREAM | kind::SETTINGS | kind::PING | kind::WINDOW_UPDATE
+    )
+}
+
 impl Frame {
     /// Parses the payload of a frame whose header passed [`check_header`]. `payload` must be
     /// exactly `head.length` octets.
@@ -138,6 +148,19 @@ impl Frame {
                 payload,
             }),
         })
+    }
+
+    /// [`parse`](Self::parse) for a frame type with [`has_fixed_fields`], from borrowed
+    /// octets.
+    #[inline]
+    pub(crate) fn parse_fixed(head: FrameHeader, payload: &[u8]) -> Result<Frame, FrameError> {
+        match head.kind {
+            kind::PRIORITY => Priority::parse(head, payload).map(Frame::Priority),
+            kind::RST_STREAM => RstStream::parse(head, payload).map(Frame::RstStream),
+            kind::SETTINGS => Settings::parse(head, payload).map(Frame::Settings),
+            kind::PING => Ping::parse(head, payload).map(Frame::Ping),
+            _ => WindowUpdate::parse(head, payload).map(Frame::WindowUpdate),
+        }
     }
 
     /// Parses one complete frame (header and payload) from the start of `src`, checking the
