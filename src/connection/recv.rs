@@ -143,10 +143,16 @@ impl H2Connection {
                     self.record(Direction::Inbound, head);
                 }
             }
-            let next = match self.assemble(next) {
-                Ok(Some(f)) => f,
-                Ok(None) => continue,
-                Err(e) => return Err(self.fail(e)),
+            // Most frames need no assembly: only header blocks do, or any frame while one is
+            // being assembled.
+            let next = if self.block.is_none() && !self.needs_assembly(&next) {
+                next
+            } else {
+                match self.assemble(next) {
+                    Ok(Some(f)) => f,
+                    Ok(None) => continue,
+                    Err(e) => return Err(self.fail(e)),
+                }
             };
             if let Err(e) = self.receive_frame(next, events) {
                 return Err(self.fail(e));
@@ -180,6 +186,18 @@ impl H2Connection {
             }
             _ => H2Error::protocol(msg),
         }
+    }
+
+    /// Whether a frame received outside a header block needs [`assemble`](Self::assemble): a
+    /// HEADERS or PUSH_PROMISE that starts a block, or whose block is too large.
+    #[inline]
+    fn needs_assembly(&self, f: &Frame) -> bool {
+        let (fragment, complete) = match f {
+            Frame::Headers(h) => (&h.fragment, h.end_headers),
+            Frame::PushPromise(p) => (&p.fragment, p.end_headers),
+            _ => return false,
+        };
+        !complete || fragment.len() > self.config.limits.max_header_block_size
     }
 
     /// CONTINUATION assembly (RFC 9113 §6.10): returns a complete frame, or `None` while a
