@@ -14,7 +14,7 @@ const DEFAULT_TABLE_SIZE: usize = 4096;
 /// The decoder owns the dynamic table the peer's encoder fills. Fields are handed to a
 /// callback as slices borrowed from the block, the tables or internal scratch buffers, so
 /// decoding allocates nothing per field except the copy of a field added to the dynamic
-/// table (and even that reuses the buffers of evicted entries when it can).
+/// table (and even that goes into chunks the table reuses once their entries are evicted).
 ///
 /// After any error other than [`DecodeError::HeaderListTooLarge`] the compression context
 /// is lost: the decoder is dead and every later call returns the same error.
