@@ -127,16 +127,14 @@ impl Frame {
     /// Parses the payload of a frame whose header passed [`check_header`]. `payload` must be
     /// exactly `head.length` octets.
     pub fn parse(head: FrameHeader, payload: Bytes) -> Result<Frame, FrameError> {
+        if has_fixed_fields(head.kind) {
+            return Frame::parse_fixed(head, &payload);
+        }
         Ok(match head.kind {
             kind::DATA => Frame::Data(Data::parse(head, payload)?),
             kind::HEADERS => Frame::Headers(Headers::parse(head, payload)?),
-            kind::PRIORITY => Frame::Priority(Priority::parse(head, &payload)?),
-            kind::RST_STREAM => Frame::RstStream(RstStream::parse(head, &payload)?),
-            kind::SETTINGS => Frame::Settings(Settings::parse(head, &payload)?),
             kind::PUSH_PROMISE => Frame::PushPromise(PushPromise::parse(head, payload)?),
-            kind::PING => Frame::Ping(Ping::parse(head, &payload)?),
             kind::GOAWAY => Frame::GoAway(GoAway::parse(head, payload)?),
-            kind::WINDOW_UPDATE => Frame::WindowUpdate(WindowUpdate::parse(head, &payload)?),
             kind::CONTINUATION => Frame::Continuation(Continuation::parse(head, payload)),
             kind::ALTSVC => Frame::AltSvc(AltSvc::parse(head, payload)?),
             kind::ORIGIN => Frame::Origin(Origin { stream_id: head.stream_id, payload }),
