@@ -59,7 +59,7 @@ pub(super) fn is_informational_response(headers: &[HeaderField]) -> bool {
 
 /// The value of the first field named `name`.
 pub(super) fn first_value<'a>(headers: &'a [HeaderField], name: &[u8]) -> Option<&'a Bytes> {
-    headers.iter().find(|h| h.name.as_ref() == name).map(|h| &h.value)
+    headers.iter().find(|h| crate::hpack::octets_eq(&h.name, name)).map(|h| &h.value)
 }
 
 /// Parses every `content-length` field: each must be ASCII digits (RFC 9110 §8.6) and all
