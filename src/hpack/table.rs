@@ -247,12 +247,13 @@ impl EntryName<'_> {
     }
 }
 
-/// Where entry octets are copied: chunks of at least [`MIN_CHUNK`] octets (or the table's
-/// maximum size, if larger) that entries are split from. A full chunk is set aside; when
-/// the current one fills up, the oldest chunk set aside is reused if nothing refers to it
-/// any more, which is the case in steady state (the entries still in the table were added
-/// after it). So a table in steady state does not allocate, and holds at most three chunks
-/// (plus any chunk a field kept by the application still refers to).
+/// Where entry octets are copied: chunks the size of the table's maximum size, within
+/// [`MIN_CHUNK`] and [`MAX_CHUNK`] (or of one entry, if larger), that entries are split
+/// from. A full chunk is set aside; when the current one fills up, the oldest chunk set
+/// aside is reused if nothing refers to it any more, which is the case in steady state (the
+/// entries still in the table were added after it). So a table in steady state does not
+/// allocate, and holds at most three chunks (plus any chunk a field kept by the application
+/// still refers to).
 #[derive(Clone, Debug, Default)]
 struct Arena {
     current: BytesMut,
@@ -261,6 +262,10 @@ struct Arena {
 
 /// The smallest chunk of an [`Arena`].
 const MIN_CHUNK: usize = 512;
+
+/// The largest chunk of an [`Arena`]: with a larger table, entries span more chunks and a
+/// chunk is reclaimed less often, but the chunks held stay small.
+const MAX_CHUNK: usize = 16 * 1024;
 
 /// Chunks an [`Arena`] sets aside for reuse.
 const OLDER_CHUNKS: usize = 2;
@@ -280,7 +285,7 @@ impl Arena {
     }
 
     fn refill(&mut self, need: usize, chunk: usize) {
-        let want = need.max(chunk).max(MIN_CHUNK);
+        let want = need.max(chunk.clamp(MIN_CHUNK, MAX_CHUNK));
         self.older.push_back(std::mem::take(&mut self.current));
         if self.older.len() > OLDER_CHUNKS {
             if let Some(mut oldest) = self.older.pop_front() {
