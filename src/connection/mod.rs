@@ -110,9 +110,12 @@ pub struct H2Connection {
     local_goaway: Option<u32>,
     /// Last-stream-id of the peer's GOAWAY, under `graceful_shutdown`.
     remote_goaway: Option<u32>,
-    /// Reusable buffers for HPACK input: decoded octets and field boundaries.
-    decode_scratch: Vec<u8>,
-    decode_spans: Vec<(usize, usize, usize, bool)>,
+    /// Spare room where decoded names and values that are not static table strings are
+    /// copied; each field then holds a slice of it, and the room is reused once the
+    /// application has dropped them (see `recv::keep`).
+    decode_arena: BytesMut,
+    /// The number of fields in the last block decoded: the capacity of the next list.
+    decode_hint: usize,
 }
 
 impl std::fmt::Debug for H2Connection {
@@ -184,8 +187,8 @@ impl H2Connection {
             scratch: Vec::new(),
             local_goaway: None,
             remote_goaway: None,
-            decode_scratch: Vec::new(),
-            decode_spans: Vec::new(),
+            decode_arena: BytesMut::new(),
+            decode_hint: 8,
             local,
             remote,
             config,
@@ -264,7 +267,7 @@ impl H2Connection {
     /// buffer.
     pub fn data_to_send(&mut self, amount: Option<usize>) -> Bytes {
         let n = amount.map_or(self.out.len(), |a| a.min(self.out.len()));
-        let chunk = self.out.split_to(n).freeze();
+        let chunk = if n == 0 { Bytes::new() } else { self.out.split_to(n).freeze() };
         if self.out.is_empty() {
             self.queued_control = 0;
         }
