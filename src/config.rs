@@ -23,14 +23,17 @@ pub struct Limits {
     /// 32 per field); a larger list is a connection error ENHANCE_YOUR_CALM. Default **65,536**.
     pub max_header_list_size: u32,
     /// SETTINGS_INITIAL_WINDOW_SIZE we advertise: the receive window of each new stream.
-    /// Default **65,535**.
+    /// A value below 65,535 binds only once the peer has acknowledged our first SETTINGS
+    /// (RFC 9113 §6.5.3); until then streams get the default window. Default **65,535**.
     pub initial_window_size: u32,
     /// SETTINGS_MAX_FRAME_SIZE we advertise: the largest frame payload we accept
     /// (16,384 to 16,777,215). Larger frames are rejected from their 9-octet header, before
     /// the payload is buffered. Default **16,384**.
     pub max_inbound_frame_size: u32,
     /// SETTINGS_HEADER_TABLE_SIZE we advertise: the largest HPACK dynamic table the peer may
-    /// make us keep. Default **4,096**.
+    /// make us keep. A value below 4,096 binds only once the peer has acknowledged our first
+    /// SETTINGS (RFC 9113 §6.5.3; after that its next header block must start with a table
+    /// size update). Default **4,096**.
     pub header_table_size: u32,
     /// The most memory our HPACK *encoder* table may use, whatever the peer allows.
     /// Default **4,096** (hyperium/h2, nghttp2 and Node use the same cap).

@@ -138,13 +138,29 @@ impl H2Connection {
         let limits = &config.limits;
         let client = config.client_side;
         let mut local = SettingsState::with_defaults(client);
-        local.set_current(SettingCode::HEADER_TABLE_SIZE, limits.header_table_size);
-        local
-            .set_current(SettingCode::ENABLE_PUSH, u32::from(config.enable_push.unwrap_or(client)));
-        local.set_current(
+        // A value below the protocol default binds the peer only once it has acknowledged
+        // our SETTINGS (RFC 9113 §6.5.3): until then it may rely on the default, so the
+        // default stays in force and the configured value waits for the first ACK.
+        let mut below_default = |code: SettingCode, value: u32, default: u32| {
+            if value < default {
+                local.set_current(code, default);
+                local.push_pending(code, value);
+            } else {
+                local.set_current(code, value);
+            }
+        };
+        below_default(
+            SettingCode::HEADER_TABLE_SIZE,
+            limits.header_table_size,
+            crate::settings::DEFAULT_HEADER_TABLE_SIZE,
+        );
+        below_default(
             SettingCode::INITIAL_WINDOW_SIZE,
             limits.initial_window_size.min(MAX_WINDOW_SIZE),
+            crate::settings::DEFAULT_INITIAL_WINDOW_SIZE,
         );
+        local
+            .set_current(SettingCode::ENABLE_PUSH, u32::from(config.enable_push.unwrap_or(client)));
         local.set_current(
             SettingCode::MAX_FRAME_SIZE,
             limits.max_inbound_frame_size.clamp(

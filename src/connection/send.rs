@@ -87,7 +87,7 @@ impl H2Connection {
         if self.config.client_side {
             self.out.extend_from_slice(frame::PREFACE);
         }
-        let settings = frame::Settings { ack: false, settings: self.local.current_values() };
+        let settings = frame::Settings { ack: false, settings: self.local.latest_values() };
         settings.encode(&mut self.out);
         let preface_len = if self.config.client_side { frame::PREFACE.len() } else { 0 };
         self.traced_since(start.saturating_add(preface_len));
@@ -108,7 +108,7 @@ impl H2Connection {
         let mut header_value = None;
         if self.config.client_side {
             let mut payload = Vec::new();
-            frame::Settings { ack: false, settings: self.local.current_values() }
+            frame::Settings { ack: false, settings: self.local.latest_values() }
                 .encode_payload(&mut payload);
             header_value = Some(base64url_encode(&payload));
         } else if let Some(value) = settings_header.filter(|v| !v.is_empty()) {

@@ -129,6 +129,15 @@ impl SettingsState {
         self.entries.iter().filter_map(|e| Some(Setting::new(e.code, e.current?))).collect()
     }
 
+    /// Every setting with a value, each at the value it will have once everything sent is
+    /// acknowledged, in order: what our first SETTINGS frame announces.
+    pub fn latest_values(&self) -> Vec<Setting> {
+        self.entries
+            .iter()
+            .filter_map(|e| Some(Setting::new(e.code, e.pending.back().copied().or(e.current)?)))
+            .collect()
+    }
+
     /// Queues `value` behind the values already pending for `code`.
     pub fn push_pending(&mut self, code: SettingCode, value: u32) {
         match self.entries.iter_mut().find(|e| e.code == code) {
