@@ -114,6 +114,11 @@ pub struct H2Configuration {
     /// [`send_goaway`](crate::H2Connection::send_goaway) for our side. Session drivers turn
     /// it on. Default **false**.
     pub graceful_shutdown: bool,
+    /// A peer stream beyond our SETTINGS_MAX_CONCURRENT_STREAMS is refused with RST_STREAM
+    /// REFUSED_STREAM, a stream error the peer may retry (RFC 9113 §5.1.2), instead of
+    /// python h2's connection error PROTOCOL_ERROR. Session drivers turn it on.
+    /// Default **false**.
+    pub refuse_excess_streams: bool,
     /// Record the header of every frame sent and received for
     /// [`take_frame_trace`](crate::H2Connection::take_frame_trace). Default **false**.
     pub frame_trace: bool,
@@ -136,6 +141,7 @@ impl Default for H2Configuration {
             enable_connect_protocol: false,
             strict_rfc: false,
             graceful_shutdown: false,
+            refuse_excess_streams: false,
             frame_trace: false,
             logger: None,
             limits: Limits::default(),
@@ -167,6 +173,7 @@ impl fmt::Debug for H2Configuration {
             .field("enable_push", &self.enable_push)
             .field("enable_connect_protocol", &self.enable_connect_protocol)
             .field("strict_rfc", &self.strict_rfc)
+            .field("refuse_excess_streams", &self.refuse_excess_streams)
             .field("graceful_shutdown", &self.graceful_shutdown)
             .field("frame_trace", &self.frame_trace)
             .field("logger", &self.logger.as_ref().map(|_| "<fn>"))

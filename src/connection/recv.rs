@@ -452,6 +452,14 @@ impl H2Connection {
             let open = self.streams.count_open(peer_odd) as u64;
             let max = self.local.max_concurrent_streams();
             if open.saturating_add(1) > max {
+                let new_peer_stream = (id % 2 == 1) == peer_odd && id > self.highest_inbound;
+                if self.config.refuse_excess_streams && new_peer_stream {
+                    // A stream error instead (RFC 9113 §5.1.2): decode (HPACK must stay in
+                    // step), then refuse, so the peer may retry it.
+                    self.decode_block(&h.fragment)?;
+                    self.refuse_stream(id);
+                    return Ok(());
+                }
                 return Err(Stop::Conn(H2Error::new(
                     ErrorKind::TooManyStreams,
                     format!("max inbound streams is {max}, {open} open"),
