@@ -72,8 +72,7 @@ fn pair(server_settings: &[Setting]) -> (H2Connection, H2Connection) {
 fn serve(srv: &mut H2Connection, events: &[Event], response: &[HeaderField]) {
     for ev in events {
         if let Event::RequestReceived(r) = ev {
-            srv.send_headers(r.stream_id, response.to_vec(), false, PriorityArgs::default())
-                .unwrap();
+            srv.send_headers(r.stream_id, response, false, PriorityArgs::default()).unwrap();
             srv.send_data(r.stream_id, Bytes::from_static(BODY), true, None).unwrap();
         }
     }
@@ -102,7 +101,7 @@ fn get_sequential(n: usize) -> f64 {
     let t0 = Instant::now();
     for _ in 0..n {
         let id = cli.get_next_available_stream_id().unwrap();
-        cli.send_headers(id, req.clone(), true, PriorityArgs::default()).unwrap();
+        cli.send_headers(id, &req, true, PriorityArgs::default()).unwrap();
         pump_into(&mut cli, &mut srv, &mut ev);
         serve(&mut srv, &ev, &resp);
         pump_into(&mut srv, &mut cli, &mut ev);
@@ -124,7 +123,7 @@ fn get_concurrent(n: usize) -> f64 {
     while done < n {
         for _ in 0..100.min(n - done) {
             let id = cli.get_next_available_stream_id().unwrap();
-            cli.send_headers(id, req.clone(), true, PriorityArgs::default()).unwrap();
+            cli.send_headers(id, &req, true, PriorityArgs::default()).unwrap();
         }
         pump_into(&mut cli, &mut srv, &mut ev);
         serve(&mut srv, &ev, &resp);

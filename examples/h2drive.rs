@@ -334,6 +334,7 @@ fn parse_config(role_server: bool, pairs: &[String]) -> Result<H2Configuration, 
             "enable_connect_protocol" => c.enable_connect_protocol = flag()?,
             "strict_rfc" => c.strict_rfc = flag()?,
             "graceful_shutdown" => c.graceful_shutdown = flag()?,
+            "refuse_excess_streams" => c.refuse_excess_streams = flag()?,
             "frame_trace" => c.frame_trace = flag()?,
             "header_encoding" | "logger" => {}
             "max_concurrent_streams" => l.max_concurrent_streams = num()? as u32,

@@ -23,14 +23,17 @@ pub struct Limits {
     /// 32 per field); a larger list is a connection error ENHANCE_YOUR_CALM. Default **65,536**.
     pub max_header_list_size: u32,
     /// SETTINGS_INITIAL_WINDOW_SIZE we advertise: the receive window of each new stream.
-    /// Default **65,535**.
+    /// A value below 65,535 binds only once the peer has acknowledged our first SETTINGS
+    /// (RFC 9113 §6.5.3); until then streams get the default window. Default **65,535**.
     pub initial_window_size: u32,
     /// SETTINGS_MAX_FRAME_SIZE we advertise: the largest frame payload we accept
     /// (16,384 to 16,777,215). Larger frames are rejected from their 9-octet header, before
     /// the payload is buffered. Default **16,384**.
     pub max_inbound_frame_size: u32,
     /// SETTINGS_HEADER_TABLE_SIZE we advertise: the largest HPACK dynamic table the peer may
-    /// make us keep. Default **4,096**.
+    /// make us keep. A value below 4,096 binds only once the peer has acknowledged our first
+    /// SETTINGS (RFC 9113 §6.5.3; after that its next header block must start with a table
+    /// size update). Default **4,096**.
     pub header_table_size: u32,
     /// The most memory our HPACK *encoder* table may use, whatever the peer allows.
     /// Default **4,096** (hyperium/h2, nghttp2 and Node use the same cap).
@@ -111,6 +114,11 @@ pub struct H2Configuration {
     /// [`send_goaway`](crate::H2Connection::send_goaway) for our side. Session drivers turn
     /// it on. Default **false**.
     pub graceful_shutdown: bool,
+    /// A peer stream beyond our SETTINGS_MAX_CONCURRENT_STREAMS is refused with RST_STREAM
+    /// REFUSED_STREAM, a stream error the peer may retry (RFC 9113 §5.1.2), instead of
+    /// python h2's connection error PROTOCOL_ERROR. Session drivers turn it on.
+    /// Default **false**.
+    pub refuse_excess_streams: bool,
     /// Record the header of every frame sent and received for
     /// [`take_frame_trace`](crate::H2Connection::take_frame_trace). Default **false**.
     pub frame_trace: bool,
@@ -133,6 +141,7 @@ impl Default for H2Configuration {
             enable_connect_protocol: false,
             strict_rfc: false,
             graceful_shutdown: false,
+            refuse_excess_streams: false,
             frame_trace: false,
             logger: None,
             limits: Limits::default(),
@@ -164,6 +173,7 @@ impl fmt::Debug for H2Configuration {
             .field("enable_push", &self.enable_push)
             .field("enable_connect_protocol", &self.enable_connect_protocol)
             .field("strict_rfc", &self.strict_rfc)
+            .field("refuse_excess_streams", &self.refuse_excess_streams)
             .field("graceful_shutdown", &self.graceful_shutdown)
             .field("frame_trace", &self.frame_trace)
             .field("logger", &self.logger.as_ref().map(|_| "<fn>"))

@@ -756,3 +756,34 @@ fn output_frames_are_never_larger_than_the_peer_allows() {
         }
     }
 }
+
+#[test]
+fn a_borrowed_block_is_sent_exactly_like_an_owned_one() {
+    // Normal blocks go out straight from the borrowed list; blocks normalisation changes
+    // (case, whitespace, connection-specific fields, never-indexed marks, cookies) are copied
+    // first. Either way the output is the owned call's, and the caller's list is untouched.
+    let blocks: Vec<Vec<HeaderField>> = vec![
+        request_plus(&[("user-agent", "x")]),
+        request_plus(&[("User-Agent", "x")]),
+        request_plus(&[("x-a", " padded ")]),
+        request_plus(&[("connection", "close"), ("x-b", "1")]),
+        request_plus(&[("authorization", "secret")]),
+        request_plus(&[("cookie", "a=1; b=2")]),
+        request_plus(&[("cookie", "a-cookie-of-twenty-octets-or-more")]),
+        request_plus(&[("te", "gzip")]),
+    ];
+    for split in [false, true] {
+        let config = H2Configuration { split_outbound_cookies: split, ..client_config() };
+        let mut owned = client_with(config.clone());
+        let mut borrowed = client_with(config);
+        for (i, block) in blocks.iter().enumerate() {
+            let before = block.clone();
+            let id = owned.get_next_available_stream_id().unwrap();
+            let a = owned.send_headers(id, block.clone(), true, no_priority());
+            let b = borrowed.send_headers(id, block, true, no_priority());
+            assert_eq!(a.is_ok(), b.is_ok(), "{i}: {a:?} {b:?}");
+            assert_eq!(owned.data_to_send(None), borrowed.data_to_send(None), "{i} split={split}");
+            assert_eq!(block, &before, "{i}");
+        }
+    }
+}

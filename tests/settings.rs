@@ -723,3 +723,68 @@ fn local_initial_window_size_overflowing_a_stream_receive_window_fails_on_ack() 
     assert_eq!(err.error_code(), Some(ErrorCode::FLOW_CONTROL_ERROR));
     assert_eq!(expect_goaway(&mut c, ErrorCode::FLOW_CONTROL_ERROR), 0);
 }
+
+/// A server configured with `limits`, its first SETTINGS frame as sent, and the connection
+/// (preface received, nothing acknowledged yet).
+fn server_with_limits(limits: h2wasm::Limits) -> (Vec<(u16, u32)>, H2Connection) {
+    let mut s = H2Connection::new(H2Configuration { limits, ..H2Configuration::server() });
+    s.initiate_connection().unwrap();
+    let frames = sent(&mut s);
+    let (_, pairs) = settings_pairs(&frames[0]);
+    recv_ok(&mut s, &FrameFactory::new().preamble());
+    s.clear_outbound_data_buffer();
+    (pairs, s)
+}
+
+#[test]
+fn configured_small_initial_window_binds_only_after_the_first_ack() {
+    // RFC 9113 §6.5.3: before our SETTINGS is acknowledged the peer may send a stream the
+    // default 65,535 octets, whatever we announced.
+    let (pairs, mut s) =
+        server_with_limits(h2wasm::Limits { initial_window_size: 1000, ..Default::default() });
+    assert!(pairs.contains(&(4, 1000)), "{pairs:?}");
+    assert_eq!(s.local_settings().initial_window_size(), 65_535);
+    let mut ff = FrameFactory::new();
+    recv_ok(&mut s, &ff.headers(1, REQUEST).bytes());
+    let events = recv_ok(&mut s, &ff.data(1, &[7; 16_000], false));
+    assert!(matches!(&events[..], [Event::DataReceived(d)] if d.data.len() == 16_000));
+
+    let changes = acked(&recv_ok(&mut s, &ff.settings_ack()));
+    assert_eq!(changes, vec![change(SettingCode::INITIAL_WINDOW_SIZE, Some(65_535), 1000)]);
+    assert_eq!(s.local_settings().initial_window_size(), 1000);
+    // Stream 1 lost the difference (its window is now negative); a new stream gets 1,000.
+    let err = recv_err(&mut s, &ff.data(1, &[7; 1], false));
+    assert_eq!(err.type_name(), "FlowControlError");
+}
+
+#[test]
+fn configured_small_initial_window_applies_to_streams_opened_after_the_ack() {
+    let (_, mut s) =
+        server_with_limits(h2wasm::Limits { initial_window_size: 1000, ..Default::default() });
+    let mut ff = FrameFactory::new();
+    recv_ok(&mut s, &ff.settings_ack());
+    recv_ok(&mut s, &ff.headers(1, REQUEST).bytes());
+    assert_eq!(s.remote_flow_control_window(1).unwrap(), 1000);
+    recv_ok(&mut s, &ff.data(1, &[7; 1000], false));
+    let err = recv_err(&mut s, &ff.data(1, &[7; 1], false));
+    assert_eq!(err.type_name(), "FlowControlError");
+}
+
+#[test]
+fn configured_small_header_table_binds_only_after_the_first_ack() {
+    // Before the ACK the peer's encoder may still fill, and refer to, a 4,096-octet table.
+    let (pairs, mut s) =
+        server_with_limits(h2wasm::Limits { header_table_size: 0, ..Default::default() });
+    assert!(pairs.contains(&(1, 0)), "{pairs:?}");
+    let mut ff = FrameFactory::new();
+    for id in [1, 3] {
+        // The second block refers to the entries the first one inserted.
+        let events = recv_ok(&mut s, &ff.headers(id, REQUEST).end_stream().bytes());
+        assert_eq!(names(&events), ["RequestReceived", "StreamEnded"], "stream {id}");
+    }
+    recv_ok(&mut s, &ff.settings_ack());
+    assert_eq!(s.local_settings().header_table_size(), 0);
+    // From now on a block must start with a table size update.
+    let err = recv_err(&mut s, &ff.headers(5, REQUEST).end_stream().bytes());
+    assert_eq!(err.type_name(), "ProtocolError");
+}

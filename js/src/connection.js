@@ -19,6 +19,7 @@ const BOOLEAN_OPTIONS = [
   'enableConnectProtocol',
   'strictRfc',
   'gracefulShutdown',
+  'refuseExcessStreams',
   'frameTrace',
   'rawHeaders',
 ];
@@ -56,6 +57,7 @@ export class H2Configuration {
     this.enableConnectProtocol = false;
     this.strictRfc = false;
     this.gracefulShutdown = false;
+    this.refuseExcessStreams = false;
     this.frameTrace = false;
     this.rawHeaders = false;
     this.logger = undefined;

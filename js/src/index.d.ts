@@ -158,6 +158,12 @@ export interface H2ConfigurationOptions {
    * (RFC 9113 §6.8) instead of ending everything as python h2 does (default `false`).
    */
   gracefulShutdown?: boolean;
+  /**
+   * Refuse a peer stream beyond our SETTINGS_MAX_CONCURRENT_STREAMS with RST_STREAM
+   * REFUSED_STREAM (retryable, RFC 9113 §5.1.2) instead of python h2's connection error
+   * (default `false`; sessions turn it on).
+   */
+  refuseExcessStreams?: boolean;
   /** Record every frame's header for `takeFrameTrace()` (default `false`). */
   frameTrace?: boolean;
   /** Report header names and values as `Uint8Array`s instead of ByteStrings (default `false`). */
@@ -181,6 +187,7 @@ export class H2Configuration implements H2ConfigurationOptions {
   enableConnectProtocol: boolean;
   strictRfc: boolean;
   gracefulShutdown: boolean;
+  refuseExcessStreams: boolean;
   frameTrace: boolean;
   rawHeaders: boolean;
   logger: ((message: string) => void) | undefined;

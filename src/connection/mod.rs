@@ -110,9 +110,12 @@ pub struct H2Connection {
     local_goaway: Option<u32>,
     /// Last-stream-id of the peer's GOAWAY, under `graceful_shutdown`.
     remote_goaway: Option<u32>,
-    /// Reusable buffers for HPACK input: decoded octets and field boundaries.
-    decode_scratch: Vec<u8>,
-    decode_spans: Vec<(usize, usize, usize, bool)>,
+    /// Spare room where decoded names and values that are not static table strings are
+    /// copied; each field then holds a slice of it, and the room is reused once the
+    /// application has dropped them (see `recv::keep`).
+    decode_arena: BytesMut,
+    /// The number of fields in the last block decoded: the capacity of the next list.
+    decode_hint: usize,
 }
 
 impl std::fmt::Debug for H2Connection {
@@ -135,13 +138,29 @@ impl H2Connection {
         let limits = &config.limits;
         let client = config.client_side;
         let mut local = SettingsState::with_defaults(client);
-        local.set_current(SettingCode::HEADER_TABLE_SIZE, limits.header_table_size);
-        local
-            .set_current(SettingCode::ENABLE_PUSH, u32::from(config.enable_push.unwrap_or(client)));
-        local.set_current(
+        // A value below the protocol default binds the peer only once it has acknowledged
+        // our SETTINGS (RFC 9113 §6.5.3): until then it may rely on the default, so the
+        // default stays in force and the configured value waits for the first ACK.
+        let mut below_default = |code: SettingCode, value: u32, default: u32| {
+            if value < default {
+                local.set_current(code, default);
+                local.push_pending(code, value);
+            } else {
+                local.set_current(code, value);
+            }
+        };
+        below_default(
+            SettingCode::HEADER_TABLE_SIZE,
+            limits.header_table_size,
+            crate::settings::DEFAULT_HEADER_TABLE_SIZE,
+        );
+        below_default(
             SettingCode::INITIAL_WINDOW_SIZE,
             limits.initial_window_size.min(MAX_WINDOW_SIZE),
+            crate::settings::DEFAULT_INITIAL_WINDOW_SIZE,
         );
+        local
+            .set_current(SettingCode::ENABLE_PUSH, u32::from(config.enable_push.unwrap_or(client)));
         local.set_current(
             SettingCode::MAX_FRAME_SIZE,
             limits.max_inbound_frame_size.clamp(
@@ -184,8 +203,8 @@ impl H2Connection {
             scratch: Vec::new(),
             local_goaway: None,
             remote_goaway: None,
-            decode_scratch: Vec::new(),
-            decode_spans: Vec::new(),
+            decode_arena: BytesMut::new(),
+            decode_hint: 8,
             local,
             remote,
             config,
@@ -264,7 +283,7 @@ impl H2Connection {
     /// buffer.
     pub fn data_to_send(&mut self, amount: Option<usize>) -> Bytes {
         let n = amount.map_or(self.out.len(), |a| a.min(self.out.len()));
-        let chunk = self.out.split_to(n).freeze();
+        let chunk = if n == 0 { Bytes::new() } else { self.out.split_to(n).freeze() };
         if self.out.is_empty() {
             self.queued_control = 0;
         }

@@ -3,7 +3,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::headers::{self, BlockKind};
+use super::headers::{self, BlockKind, CharCheck};
 use super::state::ConnectionInput as CI;
 use super::stream::{ClosedBy, Fault, Outcome, StreamInput as SI};
 use super::{Direction, H2Connection, PendingBlock};
@@ -143,10 +143,16 @@ impl H2Connection {
                     self.record(Direction::Inbound, head);
                 }
             }
-            let next = match self.assemble(next) {
-                Ok(Some(f)) => f,
-                Ok(None) => continue,
-                Err(e) => return Err(self.fail(e)),
+            // Most frames need no assembly: only header blocks do, or any frame while one is
+            // being assembled.
+            let next = if self.block.is_none() && !self.needs_assembly(&next) {
+                next
+            } else {
+                match self.assemble(next) {
+                    Ok(Some(f)) => f,
+                    Ok(None) => continue,
+                    Err(e) => return Err(self.fail(e)),
+                }
             };
             if let Err(e) = self.receive_frame(next, events) {
                 return Err(self.fail(e));
@@ -180,6 +186,18 @@ impl H2Connection {
             }
             _ => H2Error::protocol(msg),
         }
+    }
+
+    /// Whether a frame received outside a header block needs [`assemble`](Self::assemble): a
+    /// HEADERS or PUSH_PROMISE that starts a block, or whose block is too large.
+    #[inline]
+    fn needs_assembly(&self, f: &Frame) -> bool {
+        let (fragment, complete) = match f {
+            Frame::Headers(h) => (&h.fragment, h.end_headers),
+            Frame::PushPromise(p) => (&p.fragment, p.end_headers),
+            _ => return false,
+        };
+        !complete || fragment.len() > self.config.limits.max_header_block_size
     }
 
     /// CONTINUATION assembly (RFC 9113 §6.10): returns a complete frame, or `None` while a
@@ -297,36 +315,41 @@ impl H2Connection {
         self.queue(frame::RstStream { stream_id, error_code });
     }
 
-    /// Decodes a header block into fields, borrowing nothing from the decoder: the decoded
-    /// octets are gathered in a reusable buffer and copied once into a shared allocation that
-    /// every field slices.
-    fn decode_block(&mut self, block: &[u8]) -> H2Result<Vec<HeaderField>> {
-        let mut buf = std::mem::take(&mut self.decode_scratch);
-        let mut spans = std::mem::take(&mut self.decode_spans);
-        buf.clear();
-        spans.clear();
-        let result = self.decoder.decode(block, |name, value, never_indexed| {
-            let start = buf.len();
-            buf.extend_from_slice(name);
-            buf.extend_from_slice(value);
-            spans.push((start, name.len(), value.len(), never_indexed));
+    /// Decodes a header block into fields, borrowing nothing from the decoder: static table
+    /// strings are referenced, everything else is copied into the decode arena (see [`keep`]).
+    /// The octets copied are also given the inbound character checks, whose outcome comes
+    /// back for [`process_received`](Self::process_received).
+    fn decode_block(&mut self, block: &[u8]) -> H2Result<Decoded> {
+        let mut arena = std::mem::take(&mut self.decode_arena);
+        // Sized like the previous block, the usual case being a block like the last one.
+        let mut list = Vec::with_capacity(self.decode_hint);
+        let check = self.config.validate_inbound_headers;
+        let mut bad = None;
+        let (mut cookies, mut content_length) = (false, false);
+        let result = self.decoder.decode_octets(block, |name, value, never_indexed| {
+            cookies |= name.bytes == b"cookie";
+            content_length |= name.bytes == b"content-length";
+            if check
+                && bad.is_none()
+                && !((name.stat.is_some() || headers::name_chars_ok(name.bytes))
+                    && (value.stat.is_some() || headers::value_chars_ok(value.bytes)))
+            {
+                bad = Some(list.len());
+            }
+            list.push(HeaderField {
+                name: keep(&mut arena, name),
+                value: keep(&mut arena, value),
+                never_indexed,
+            });
         });
-        let fields = result.map(|()| {
-            let all = Bytes::copy_from_slice(&buf);
-            spans
-                .iter()
-                .map(|&(start, n, v, never_indexed)| {
-                    let mid = start.saturating_add(n);
-                    HeaderField {
-                        name: all.slice(start..mid),
-                        value: all.slice(mid..mid.saturating_add(v)),
-                        never_indexed,
-                    }
-                })
-                .collect()
+        self.decode_arena = arena;
+        self.decode_hint = list.len().clamp(1, 64);
+        let fields = result.map(|()| Decoded {
+            fields: list,
+            chars: CharCheck::Only(bad),
+            cookies,
+            content_length,
         });
-        self.decode_scratch = buf;
-        self.decode_spans = spans;
         fields.map_err(|e| match e {
             hpack::DecodeError::HeaderListTooLarge => {
                 H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
@@ -343,16 +366,15 @@ impl H2Connection {
     }
 
     /// Inbound normalisation and validation of a decoded block.
-    fn process_received(
-        &self,
-        mut fields: Vec<HeaderField>,
-        kind: BlockKind,
-    ) -> H2Result<Vec<HeaderField>> {
-        if self.config.normalize_inbound_headers {
-            headers::join_cookies(&mut fields);
+    fn process_received(&self, decoded: Decoded, kind: BlockKind) -> H2Result<Vec<HeaderField>> {
+        let Decoded { mut fields, mut chars, cookies, .. } = decoded;
+        if self.config.normalize_inbound_headers && cookies && headers::join_cookies(&mut fields) {
+            // The joined cookie is checked as a whole, and the fields moved.
+            chars = CharCheck::All;
         }
         if self.config.validate_inbound_headers {
-            headers::validate_inbound(&fields, kind, self.local.enable_connect_protocol())?;
+            let connect_protocol = self.local.enable_connect_protocol();
+            headers::validate_inbound(&fields, kind, chars, connect_protocol)?;
         }
         Ok(fields)
     }
@@ -430,6 +452,14 @@ impl H2Connection {
             let open = self.streams.count_open(peer_odd) as u64;
             let max = self.local.max_concurrent_streams();
             if open.saturating_add(1) > max {
+                let new_peer_stream = (id % 2 == 1) == peer_odd && id > self.highest_inbound;
+                if self.config.refuse_excess_streams && new_peer_stream {
+                    // A stream error instead (RFC 9113 §5.1.2): decode (HPACK must stay in
+                    // step), then refuse, so the peer may retry it.
+                    self.decode_block(&h.fragment)?;
+                    self.refuse_stream(id);
+                    return Ok(());
+                }
                 return Err(Stop::Conn(H2Error::new(
                     ErrorKind::TooManyStreams,
                     format!("max inbound streams is {max}, {open} open"),
@@ -441,7 +471,7 @@ impl H2Connection {
         if !self.streams.contains(id) {
             self.begin_stream(id, peer_odd)?;
         }
-        let informational = headers::is_informational_response(&fields);
+        let informational = headers::is_informational_response(&fields.fields);
         if informational && h.end_stream {
             return Err(Stop::Conn(H2Error::protocol(
                 "cannot set END_STREAM on informational responses",
@@ -514,12 +544,8 @@ impl H2Connection {
     /// content-length (RFC 9113 §8.1.1): parsed from the request or response block (and
     /// checked, not applied, on 1xx and trailers, as h2 parses every block); forced to 0 for
     /// the response to our HEAD and for 204/304 responses.
-    fn track_content_length(
-        &mut self,
-        id: u32,
-        fields: &[HeaderField],
-        outcome: Outcome,
-    ) -> Handled {
+    fn track_content_length(&mut self, id: u32, decoded: &Decoded, outcome: Outcome) -> Handled {
+        let fields = &decoded.fields;
         let Some(stream) = self.streams.get_mut(id) else { return Ok(()) };
         if stream.sent_head_request {
             // python h2 skips parsing entirely for the response to a HEAD request.
@@ -527,7 +553,8 @@ impl H2Connection {
                 stream.expected_length = Some(0);
             }
         } else {
-            let parsed = headers::content_length(fields)?;
+            let parsed =
+                if decoded.content_length { headers::content_length(fields)? } else { None };
             if matches!(outcome, Outcome::RequestReceived | Outcome::ResponseReceived) {
                 let no_content = headers::first_value(fields, b":status")
                     .is_some_and(|s| s.as_ref() == b"204" || s.as_ref() == b"304");
@@ -880,6 +907,49 @@ fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityU
         depends_on: spec.dependency,
         exclusive: spec.exclusive,
     })
+}
+
+/// A decoded header block, with what was noticed while decoding it.
+#[derive(Debug)]
+struct Decoded {
+    fields: Vec<HeaderField>,
+    /// Which fields still need the character checks.
+    chars: CharCheck,
+    /// Some field is named `cookie`.
+    cookies: bool,
+    /// Some field is named `content-length`.
+    content_length: bool,
+}
+
+/// Room reserved in the decode arena at a time. Fields the application keeps pin the chunk
+/// they were copied to, so it is kept small; once every field of a chunk is dropped the
+/// chunk is reused in place.
+const ARENA_CHUNK: usize = 512;
+
+/// A decoded name or value as `Bytes`: a static table string is referenced as it is, a
+/// dynamic table entry's octets are shared with it, other octets are copied into `arena`
+/// (see [`copy_to_arena`]).
+#[inline]
+fn keep(arena: &mut BytesMut, octets: hpack::Octets<'_>) -> Bytes {
+    match (octets.stat, octets.shared) {
+        (Some(s), _) => Bytes::from_static(s),
+        (None, Some(b)) => b.clone(),
+        (None, None) => copy_to_arena(arena, octets.bytes),
+    }
+}
+
+/// Copies `octets` into `arena` and splits them off it: no allocation while the arena has
+/// room.
+fn copy_to_arena(arena: &mut BytesMut, octets: &[u8]) -> Bytes {
+    let n = octets.len();
+    if n == 0 {
+        return Bytes::new();
+    }
+    if arena.capacity().saturating_sub(arena.len()) < n {
+        arena.reserve(n.max(ARENA_CHUNK));
+    }
+    arena.extend_from_slice(octets);
+    arena.split().freeze()
 }
 
 fn reset_event(stream_id: u32) -> Event {

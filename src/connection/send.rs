@@ -1,5 +1,7 @@
 //! Commands: everything the application asks the connection to send.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 use super::headers::{self, BlockKind};
@@ -85,7 +87,7 @@ impl H2Connection {
         if self.config.client_side {
             self.out.extend_from_slice(frame::PREFACE);
         }
-        let settings = frame::Settings { ack: false, settings: self.local.current_values() };
+        let settings = frame::Settings { ack: false, settings: self.local.latest_values() };
         settings.encode(&mut self.out);
         let preface_len = if self.config.client_side { frame::PREFACE.len() } else { 0 };
         self.traced_since(start.saturating_add(preface_len));
@@ -106,7 +108,7 @@ impl H2Connection {
         let mut header_value = None;
         if self.config.client_side {
             let mut payload = Vec::new();
-            frame::Settings { ack: false, settings: self.local.current_values() }
+            frame::Settings { ack: false, settings: self.local.latest_values() }
                 .encode_payload(&mut payload);
             header_value = Some(base64url_encode(&payload));
         } else if let Some(value) = settings_header.filter(|v| !v.is_empty()) {
@@ -155,10 +157,24 @@ impl H2Connection {
     /// Sends a header block on a stream: a request on a new stream, a response (1xx or
     /// final), or trailers (which must end the stream). Blocks larger than the peer's frame
     /// size are split into HEADERS + CONTINUATION. `priority` is for clients only.
-    pub fn send_headers(
+    ///
+    /// `headers` may be owned (`Vec<HeaderField>`) or borrowed (`&[HeaderField]`,
+    /// `&Vec<HeaderField>`): a list sent again and again need not be cloned, since a block
+    /// that normalisation leaves unchanged is encoded straight from it.
+    pub fn send_headers<'h>(
         &mut self,
         stream_id: u32,
-        headers: Vec<HeaderField>,
+        headers: impl Into<Cow<'h, [HeaderField]>>,
+        end_stream: bool,
+        priority: PriorityArgs,
+    ) -> H2Result<()> {
+        self.send_header_block(stream_id, headers.into(), end_stream, priority)
+    }
+
+    fn send_header_block(
+        &mut self,
+        stream_id: u32,
+        headers: Cow<'_, [HeaderField]>,
         end_stream: bool,
         priority: PriorityArgs,
     ) -> H2Result<()> {
@@ -209,28 +225,44 @@ impl H2Connection {
             Outcome::ResponseSent | Outcome::InformationalSent => BlockKind::RESPONSE,
             _ => BlockKind::REQUEST,
         };
-        let authority = headers::first_value(&headers, b":authority").cloned();
-        let is_head =
-            headers::first_value(&headers, b":method").is_some_and(|m| m.as_ref() == b"HEAD");
+        // Taken from the block as given, before normalisation (as h2 does).
+        let keep_authority = self
+            .streams
+            .get(stream_id)
+            .is_some_and(|s| s.machine.client == Some(true) && s.authority.is_none());
+        let authority = if keep_authority {
+            headers::first_value(&headers, b":authority").cloned()
+        } else {
+            None
+        };
+        let is_head = outcome == Outcome::RequestSent
+            && headers::first_value(&headers, b":method").is_some_and(|m| m.as_ref() == b"HEAD");
         let block = self.prepare_block(headers, kind)?;
-        let fragment = self.encode_block(&block);
+        let mut fragment = std::mem::take(&mut self.scratch);
+        fragment.clear();
+        self.encode_block(&block, &mut fragment);
         let frame = frame::Headers {
             stream_id,
             end_stream,
             end_headers: true,
             pad_len: None,
             priority: spec,
-            fragment,
+            fragment: Bytes::new(),
         };
+        // Frame header, priority fields, and one more header per CONTINUATION frame.
+        let frames = fragment.len() / usize_of(self.max_outbound_frame_size).max(1);
+        self.reserve_out(
+            fragment.len().saturating_add(14).saturating_add(frames.saturating_mul(9)),
+        );
         let start = self.out.len();
-        frame.encode_split(self.max_outbound_frame_size, &mut self.out);
+        frame.encode_split_block(&fragment, self.max_outbound_frame_size, &mut self.out);
+        self.scratch = fragment;
         self.traced_since(start);
-        self.recycle(frame.fragment);
         if end_stream {
             self.stream_input(stream_id, SI::SendEndStream)?;
         }
         if let Some(stream) = self.streams.get_mut(stream_id) {
-            if stream.machine.client == Some(true) && stream.authority.is_none() {
+            if keep_authority {
                 stream.authority = authority;
             }
             if outcome == Outcome::RequestSent {
@@ -241,37 +273,26 @@ impl H2Connection {
     }
 
     /// Outbound normalisation and validation of a block.
-    fn prepare_block(
+    fn prepare_block<'h>(
         &self,
-        headers: Vec<HeaderField>,
+        headers: Cow<'h, [HeaderField]>,
         kind: BlockKind,
-    ) -> H2Result<Vec<HeaderField>> {
-        let block = if self.config.normalize_outbound_headers {
-            headers::normalize_outbound(headers, self.config.split_outbound_cookies)
-        } else {
-            headers
+    ) -> H2Result<Cow<'h, [HeaderField]>> {
+        let how = headers::Outbound {
+            normalize: self.config.normalize_outbound_headers,
+            split_cookies: self.config.split_outbound_cookies,
+            validate: self
+                .config
+                .validate_outbound_headers
+                .then(|| self.remote.enable_connect_protocol()),
         };
-        if self.config.validate_outbound_headers {
-            headers::validate_outbound(&block, kind, self.remote.enable_connect_protocol())?;
-        }
-        Ok(block)
+        headers::prepare_outbound(headers, kind, how)
     }
 
-    fn encode_block(&mut self, block: &[HeaderField]) -> Bytes {
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        self.encoder.encode(
-            block.iter().map(|h| (h.name.as_ref(), h.value.as_ref(), indexing(h))),
-            &mut buf,
-        );
-        Bytes::from(buf)
-    }
-
-    /// Takes back the HPACK buffer for reuse once the frames are written.
-    fn recycle(&mut self, fragment: Bytes) {
-        if let Ok(v) = fragment.try_into_mut() {
-            self.scratch = v.into();
-        }
+    /// HPACK-encodes `block`, appending to `dst`.
+    fn encode_block(&mut self, block: &[HeaderField], dst: &mut Vec<u8>) {
+        self.encoder
+            .encode(block.iter().map(|h| (h.name.as_ref(), h.value.as_ref(), indexing(h))), dst);
     }
 
     /// Sends data on a stream. Data larger than the peer's SETTINGS_MAX_FRAME_SIZE is split
@@ -384,22 +405,27 @@ impl H2Connection {
         }
         self.begin_stream(promised_stream_id, false)?;
         self.stream_input(stream_id, SI::SendPushPromise)?;
-        let block = self.prepare_block(request_headers, BlockKind::REQUEST)?;
+        let block = self.prepare_block(Cow::Owned(request_headers), BlockKind::REQUEST)?;
         let authority = headers::first_value(&block, b":authority").cloned();
-        let fragment = self.encode_block(&block);
+        let mut fragment = std::mem::take(&mut self.scratch);
+        fragment.clear();
+        self.encode_block(&block, &mut fragment);
         let frame = frame::PushPromise {
             stream_id,
             promised_stream_id,
             end_headers: true,
             pad_len: None,
-            fragment,
+            fragment: Bytes::new(),
         };
-        self.stream_input(promised_stream_id, SI::SendPushPromise)?;
-        self.reserve_out(frame.fragment.len().saturating_add(64));
-        let start = self.out.len();
-        frame.encode_split(self.max_outbound_frame_size, &mut self.out);
-        self.traced_since(start);
-        self.recycle(frame.fragment);
+        let result = self.stream_input(promised_stream_id, SI::SendPushPromise);
+        if result.is_ok() {
+            self.reserve_out(fragment.len().saturating_add(64));
+            let start = self.out.len();
+            frame.encode_split_block(&fragment, self.max_outbound_frame_size, &mut self.out);
+            self.traced_since(start);
+        }
+        self.scratch = fragment;
+        result?;
         if let Some(stream) = self.streams.get_mut(promised_stream_id) {
             stream.authority = authority;
         }

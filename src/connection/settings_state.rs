@@ -24,7 +24,13 @@ struct Entry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsState {
     entries: Vec<Entry>,
+    /// The current values of the settings coded 0 to 15, by code, mirrored from `entries`:
+    /// the engine reads them on every stream and header block.
+    known: [Option<u32>; KNOWN],
 }
+
+/// How many setting codes [`SettingsState`] mirrors for fast reads.
+const KNOWN: usize = 16;
 
 impl SettingsState {
     /// The defaults every endpoint starts from (RFC 9113 §6.5.2): HEADER_TABLE_SIZE 4,096,
@@ -39,11 +45,17 @@ impl SettingsState {
             (SettingCode::MAX_FRAME_SIZE, settings::DEFAULT_MAX_FRAME_SIZE),
             (SettingCode::ENABLE_CONNECT_PROTOCOL, 0),
         ];
-        SettingsState {
-            entries: initial
-                .iter()
-                .map(|&(code, v)| Entry { code, current: Some(v), pending: VecDeque::new() })
-                .collect(),
+        let mut state = SettingsState { entries: Vec::new(), known: [None; KNOWN] };
+        for (code, value) in initial {
+            state.set_current(code, value);
+        }
+        state
+    }
+
+    /// Keeps `known` in step with a current value.
+    fn mirror(&mut self, code: SettingCode, value: Option<u32>) {
+        if let Some(slot) = self.known.get_mut(usize::from(code.0)) {
+            *slot = value;
         }
     }
 
@@ -56,11 +68,16 @@ impl SettingsState {
                 self.entries.push(Entry { code, current: Some(value), pending: VecDeque::new() })
             }
         }
+        self.mirror(code, Some(value));
     }
 
     /// The value in force, if any.
+    #[inline]
     pub fn get(&self, code: SettingCode) -> Option<u32> {
-        self.entries.iter().find(|e| e.code == code).and_then(|e| e.current)
+        match self.known.get(usize::from(code.0)) {
+            Some(&value) => value,
+            None => self.entries.iter().find(|e| e.code == code).and_then(|e| e.current),
+        }
     }
 
     /// The value that will be in force once everything sent is acknowledged.
@@ -112,6 +129,15 @@ impl SettingsState {
         self.entries.iter().filter_map(|e| Some(Setting::new(e.code, e.current?))).collect()
     }
 
+    /// Every setting with a value, each at the value it will have once everything sent is
+    /// acknowledged, in order: what our first SETTINGS frame announces.
+    pub fn latest_values(&self) -> Vec<Setting> {
+        self.entries
+            .iter()
+            .filter_map(|e| Some(Setting::new(e.code, e.pending.back().copied().or(e.current)?)))
+            .collect()
+    }
+
     /// Queues `value` behind the values already pending for `code`.
     pub fn push_pending(&mut self, code: SettingCode, value: u32) {
         match self.entries.iter_mut().find(|e| e.code == code) {
@@ -135,6 +161,9 @@ impl SettingsState {
                 });
                 e.current = Some(new_value);
             }
+        }
+        for change in &changes {
+            self.mirror(change.setting, Some(change.new_value));
         }
         changes
     }
@@ -166,6 +195,8 @@ mod tests {
             first[1],
             ChangedSetting { setting: SettingCode(0x42), original_value: None, new_value: 7 }
         );
+        assert_eq!(s.get(SettingCode(0x42)), Some(7));
+        assert_eq!(s.get(SettingCode::MAX_FRAME_SIZE), Some(20_000));
         let second = s.acknowledge();
         assert_eq!(second.len(), 1);
         assert_eq!(s.max_frame_size(), 30_000);

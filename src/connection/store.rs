@@ -10,8 +10,9 @@
 //! stream is opened (or [`StreamStore::count_open`] is called), then moves to the closed-stream
 //! memory, which keeps at most `max_closed` ids and forgets the oldest first.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use bytes::Bytes;
 
@@ -64,8 +65,8 @@ impl Stream {
 
 /// A fast hasher for stream ids in the live map. The live map holds at most the streams the
 /// concurrency limits allow plus those closed since the last clean-up, so a peer choosing
-/// colliding ids cannot make lookups expensive; the unbounded-by-traffic memory of forgotten
-/// streams keeps std's keyed hasher.
+/// colliding ids cannot make lookups expensive; the larger memory of forgotten streams has
+/// a keyed hash ([`SeededIds`]).
 #[derive(Clone, Copy, Default, Debug)]
 pub(super) struct IdHasher(u64);
 
@@ -87,12 +88,71 @@ impl Hasher for IdHasher {
     }
 }
 
-type LiveMap = HashMap<u32, Stream, BuildHasherDefault<IdHasher>>;
+type LiveMap = HashMap<u32, usize, BuildHasherDefault<IdHasher>>;
+
+/// A keyed hash for the memory of forgotten streams, whose ids the peer picks (rising, but
+/// with any gaps it likes) and which holds up to `max_closed_streams` of them: the id, mixed
+/// with a per-connection random key, goes through a folded 64×64→128-bit multiply (the
+/// construction of foldhash, hashbrown's default). Without the key, colliding ids cannot be
+/// chosen; it is much cheaper than std's SipHash for one `u32`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SeededIds {
+    k0: u64,
+    k1: u64,
+}
+
+impl Default for SeededIds {
+    fn default() -> Self {
+        // std's RandomState holds random keys (where the platform has randomness); two
+        // hashes of constants turn them into ours.
+        let random = RandomState::new();
+        SeededIds { k0: random.hash_one(0x5eed_u64), k1: random.hash_one(0x1d5_u64) | 1 }
+    }
+}
+
+impl BuildHasher for SeededIds {
+    type Hasher = SeededIdHasher;
+
+    fn build_hasher(&self) -> SeededIdHasher {
+        SeededIdHasher { keys: *self, hash: 0 }
+    }
+}
+
+/// The hasher of [`SeededIds`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SeededIdHasher {
+    keys: SeededIds,
+    hash: u64,
+}
+
+impl SeededIdHasher {
+    fn mix(&mut self, x: u64) {
+        let product =
+            u128::from(self.hash ^ x ^ self.keys.k0).wrapping_mul(u128::from(self.keys.k1));
+        self.hash = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for SeededIdHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.mix(u64::from(id));
+    }
+}
 
 /// Forgotten streams: id → how it closed, bounded, oldest dropped first.
 #[derive(Clone, Debug, Default)]
 struct ClosedMemory {
-    by_id: HashMap<u32, Option<ClosedBy>>,
+    by_id: HashMap<u32, Option<ClosedBy>, SeededIds>,
     order: VecDeque<u32>,
     cap: usize,
 }
@@ -114,9 +174,18 @@ impl ClosedMemory {
 }
 
 /// Every stream the connection knows.
+///
+/// Live streams sit in a dense list indexed by id through a hash map; the position of the
+/// stream used last is remembered, since the engine works on one stream several times in a
+/// row (state changes, windows, bookkeeping), and those accesses then skip the hash lookup.
 #[derive(Clone, Debug, Default)]
 pub(super) struct StreamStore {
+    /// Stream id → position in `slots`.
     live: LiveMap,
+    /// The live streams, in no particular order.
+    slots: Vec<Stream>,
+    /// The id and position of the stream used last.
+    last: Option<(u32, usize)>,
     /// Closed streams still in `live`, with their creation order.
     closed_live: Vec<(u64, u32)>,
     forgotten: ClosedMemory,
@@ -138,30 +207,48 @@ impl StreamStore {
         }
     }
 
+    /// The position of live stream `id`.
+    #[inline]
+    fn slot(&self, id: u32) -> Option<usize> {
+        match self.last {
+            Some((last, at)) if last == id => Some(at),
+            _ => self.live.get(&id).copied(),
+        }
+    }
+
+    /// The position of live stream `id`, remembered for the next access.
+    #[inline]
+    fn slot_mut(&mut self, id: u32) -> Option<usize> {
+        let at = self.slot(id)?;
+        self.last = Some((id, at));
+        Some(at)
+    }
+
     /// Whether `id` is in the live map (open, reserved, idle-but-created, or closed and not
     /// yet cleaned up).
     pub(super) fn contains(&self, id: u32) -> bool {
-        self.live.contains_key(&id)
+        self.slot(id).is_some()
     }
 
     /// A live stream.
     pub(super) fn get(&self, id: u32) -> Option<&Stream> {
-        self.live.get(&id)
+        self.slots.get(self.slot(id)?)
     }
 
     /// A live stream, mutably. State changes must go through [`process`](Self::process).
     pub(super) fn get_mut(&mut self, id: u32) -> Option<&mut Stream> {
-        self.live.get_mut(&id)
+        let at = self.slot_mut(id)?;
+        self.slots.get_mut(at)
     }
 
     /// Every live stream, mutably (for SETTINGS-driven window shifts).
     pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Stream> {
-        self.live.values_mut()
+        self.slots.iter_mut()
     }
 
     /// Number of live streams.
     pub(super) fn live_len(&self) -> usize {
-        self.live.len()
+        self.slots.len()
     }
 
     /// Adds a new (idle) stream.
@@ -169,7 +256,35 @@ impl StreamStore {
         stream.seq = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(1);
         self.account(stream.id, StreamState::Idle, stream.state(), stream.seq);
-        self.live.insert(stream.id, stream);
+        let id = stream.id;
+        match self.slot(id) {
+            // Not done by the engine (ids only grow); replaces, as a map would.
+            Some(at) => {
+                if let Some(old) = self.slots.get_mut(at) {
+                    *old = stream;
+                }
+            }
+            None => {
+                let at = self.slots.len();
+                self.slots.push(stream);
+                self.live.insert(id, at);
+                self.last = Some((id, at));
+            }
+        }
+    }
+
+    /// Removes live stream `id`, moving the last one into its place.
+    fn remove(&mut self, id: u32) -> Option<Stream> {
+        let at = self.live.remove(&id)?;
+        self.last = None;
+        if at >= self.slots.len() {
+            return None;
+        }
+        let stream = self.slots.swap_remove(at);
+        if let Some(moved) = self.slots.get(at) {
+            self.live.insert(moved.id, at);
+        }
+        Some(stream)
     }
 
     fn account(&mut self, id: u32, before: StreamState, after: StreamState, seq: u64) {
@@ -193,7 +308,8 @@ impl StreamStore {
         id: u32,
         input: StreamInput,
     ) -> Option<Result<Outcome, Fault>> {
-        let stream = self.live.get_mut(&id)?;
+        let at = self.slot_mut(id)?;
+        let stream = self.slots.get_mut(at)?;
         let before = stream.state();
         let result = stream.machine.process(input);
         let after = stream.state();
@@ -205,7 +321,7 @@ impl StreamStore {
     /// How `id` was closed, looking at live streams first and then at the memory of
     /// forgotten ones (`None` when unknown, open, or closed without a recorded cause).
     pub(super) fn closed_by(&self, id: u32) -> Option<ClosedBy> {
-        match self.live.get(&id) {
+        match self.get(id) {
             Some(s) => s.machine.closed_by,
             None => self.forgotten.by_id.get(&id).copied().flatten(),
         }
@@ -234,7 +350,7 @@ impl StreamStore {
             }
         }
         for (_, id) in closed.drain(..) {
-            if let Some(stream) = self.live.remove(&id) {
+            if let Some(stream) = self.remove(id) {
                 self.forgotten.insert(id, stream.machine.closed_by);
             }
         }
@@ -246,5 +362,48 @@ impl StreamStore {
     pub(super) fn count_open(&mut self, odd: bool) -> usize {
         self.clean_up();
         self.open.get(usize::from(odd)).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn streams_stay_findable_as_others_are_cleaned_up() {
+        let mut store = StreamStore::new(4);
+        let ids: Vec<u32> = (0..20).map(|i| 2 * i + 1).collect();
+        for &id in &ids {
+            store.insert(Stream::new(id, 100, 100));
+            assert_eq!(
+                store.process(id, StreamInput::RecvHeaders),
+                Some(Ok(Outcome::RequestReceived))
+            );
+        }
+        // Close every third stream, in a scattered order, then clean up.
+        let closed: Vec<u32> = ids.iter().copied().filter(|id| id % 3 == 0).collect();
+        for &id in closed.iter().rev() {
+            assert!(store.process(id, StreamInput::RecvRstStream).is_some());
+        }
+        assert_eq!(store.count_open(true), ids.len() - closed.len());
+        assert_eq!(store.live_len(), ids.len() - closed.len());
+        for &id in &ids {
+            let live = store.get(id).map(|s| s.id);
+            if closed.contains(&id) {
+                assert_eq!(live, None, "{id}");
+                // Forgotten in creation order, of which the memory keeps the last four.
+                let kept = closed.iter().rev().take(4).any(|&c| c == id);
+                let expected = kept.then_some(ClosedBy::RecvRstStream);
+                assert_eq!(store.closed_by(id), expected, "{id}");
+            } else {
+                assert_eq!(live, Some(id), "{id}");
+                assert_eq!(store.get_mut(id).map(|s| s.id), Some(id));
+                assert!(store.contains(id));
+            }
+        }
+        assert!(!store.contains(0));
+        assert!(store.get(2).is_none());
     }
 }

@@ -209,7 +209,7 @@ pub enum Action {
 }
 
 /// The transition table: `(action, next state)`, or `None` when the input is not allowed.
-pub fn transition(state: StreamState, input: StreamInput) -> Option<(Action, StreamState)> {
+pub const fn transition(state: StreamState, input: StreamInput) -> Option<(Action, StreamState)> {
     use Action as A;
     use StreamInput as I;
     use StreamState as S;
@@ -306,6 +306,24 @@ pub fn transition(state: StreamState, input: StreamInput) -> Option<(Action, Str
         _ => return None,
     })
 }
+
+/// [`transition`] for every state and input, computed at compile time: the machine looks its
+/// transitions up instead of matching.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time
+static TABLE: [[Option<(Action, StreamState)>; StreamInput::ALL.len()]; StreamState::ALL.len()] = {
+    let mut table = [[None; StreamInput::ALL.len()]; StreamState::ALL.len()];
+    let mut s = 0;
+    while s < StreamState::ALL.len() {
+        let mut i = 0;
+        while i < StreamInput::ALL.len() {
+            let (state, input) = (StreamState::ALL[s], StreamInput::ALL[i]);
+            table[state as usize][input as usize] = transition(state, input);
+            i += 1;
+        }
+        s += 1;
+    }
+    table
+};
 
 /// How a stream came to be closed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -412,7 +430,8 @@ impl StreamMachine {
 
     /// Applies `input`. A [`Fault::Protocol`] forces the state to CLOSED.
     pub fn process(&mut self, input: StreamInput) -> Result<Outcome, Fault> {
-        let Some((action, next)) = transition(self.state, input) else {
+        let entry = TABLE.get(self.state as usize).and_then(|row| row.get(input as usize));
+        let Some(&Some((action, next))) = entry else {
             let old = self.state;
             self.state = StreamState::Closed;
             return Err(Fault::Protocol(format!("invalid input {input:?} in state {old:?}")));
@@ -570,5 +589,21 @@ impl StreamMachine {
 impl Default for StreamMachine {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_lookup_table_is_the_transition_function() {
+        for state in StreamState::ALL {
+            for input in StreamInput::ALL {
+                assert_eq!(TABLE[state as usize][input as usize], transition(state, input));
+            }
+        }
     }
 }

@@ -169,9 +169,17 @@ impl FrameDecoder {
                 self.flush_input_to_partial();
                 return Ok(None);
             }
-            let payload = self.input.slice(HEADER_LEN..need);
+            // Fixed-field frames are read in place; the others keep a slice of the input.
+            let parsed = if super::has_fixed_fields(head.kind) {
+                self.last_header = Some(head);
+                let payload = self.input.get(HEADER_LEN..need).unwrap_or(&[]);
+                Frame::parse_fixed(head, payload)
+            } else {
+                let payload = self.input.slice(HEADER_LEN..need);
+                self.parse(head, payload)
+            };
             self.input.advance(need);
-            return match self.parse(head, payload) {
+            return match parsed {
                 Ok(frame) => Ok(Some(frame)),
                 Err(err) => self.fail(err),
             };

@@ -141,10 +141,16 @@ impl Headers {
     /// many CONTINUATION frames as `max_frame_size` requires. END_STREAM goes on the HEADERS
     /// frame and END_HEADERS on the last frame; `self.end_headers` is ignored.
     pub fn encode_split<B: BufMut>(&self, max_frame_size: u32, dst: &mut B) {
+        self.encode_split_block(&self.fragment, max_frame_size, dst);
+    }
+
+    /// [`encode_split`](Self::encode_split) for a block held elsewhere: `self.fragment` is
+    /// ignored and `block` is sent in its place (no `Bytes` needed).
+    pub fn encode_split_block<B: BufMut>(&self, block: &[u8], max_frame_size: u32, dst: &mut B) {
         let (fixed, n) = self.fixed();
         let fixed = fixed.get(..n).unwrap_or(&[]);
         let overhead = n.saturating_add(pad_overhead(self.pad_len));
-        let (first, rest) = split_first(&self.fragment, max_frame_size, overhead);
+        let (first, rest) = split_first(block, max_frame_size, overhead);
         let mut f = self.flags();
         if rest.is_empty() {
             f |= flags::END_HEADERS;
@@ -212,9 +218,15 @@ impl PushPromise {
     /// Appends `self.fragment` as a complete field block split into PUSH_PROMISE and
     /// CONTINUATION frames of at most `max_frame_size` octets.
     pub fn encode_split<B: BufMut>(&self, max_frame_size: u32, dst: &mut B) {
+        self.encode_split_block(&self.fragment, max_frame_size, dst);
+    }
+
+    /// [`encode_split`](Self::encode_split) for a block held elsewhere: `self.fragment` is
+    /// ignored and `block` is sent in its place (no `Bytes` needed).
+    pub fn encode_split_block<B: BufMut>(&self, block: &[u8], max_frame_size: u32, dst: &mut B) {
         let fixed = (self.promised_stream_id & STREAM_ID_MASK).to_be_bytes();
         let overhead = pad_overhead(self.pad_len).saturating_add(4);
-        let (first, rest) = split_first(&self.fragment, max_frame_size, overhead);
+        let (first, rest) = split_first(block, max_frame_size, overhead);
         let mut f = self.flags();
         if rest.is_empty() {
             f |= flags::END_HEADERS;

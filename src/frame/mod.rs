@@ -113,20 +113,28 @@ pub fn check_header(head: FrameHeader, max_frame_size: u32) -> Result<(), FrameE
     Ok(())
 }
 
+/// Whether every field of frames of this type is fixed (PRIORITY, RST_STREAM, SETTINGS, PING,
+/// WINDOW_UPDATE): nothing of the payload is kept, so it can be read in place.
+#[inline]
+pub(crate) fn has_fixed_fields(frame_kind: u8) -> bool {
+    matches!(
+        frame_kind,
+        kind::PRIORITY | kind::RST_STREAM | kind::SETTINGS | kind::PING | kind::WINDOW_UPDATE
+    )
+}
+
 impl Frame {
     /// Parses the payload of a frame whose header passed [`check_header`]. `payload` must be
     /// exactly `head.length` octets.
     pub fn parse(head: FrameHeader, payload: Bytes) -> Result<Frame, FrameError> {
+        if has_fixed_fields(head.kind) {
+            return Frame::parse_fixed(head, &payload);
+        }
         Ok(match head.kind {
             kind::DATA => Frame::Data(Data::parse(head, payload)?),
             kind::HEADERS => Frame::Headers(Headers::parse(head, payload)?),
-            kind::PRIORITY => Frame::Priority(Priority::parse(head, &payload)?),
-            kind::RST_STREAM => Frame::RstStream(RstStream::parse(head, &payload)?),
-            kind::SETTINGS => Frame::Settings(Settings::parse(head, &payload)?),
             kind::PUSH_PROMISE => Frame::PushPromise(PushPromise::parse(head, payload)?),
-            kind::PING => Frame::Ping(Ping::parse(head, &payload)?),
             kind::GOAWAY => Frame::GoAway(GoAway::parse(head, payload)?),
-            kind::WINDOW_UPDATE => Frame::WindowUpdate(WindowUpdate::parse(head, &payload)?),
             kind::CONTINUATION => Frame::Continuation(Continuation::parse(head, payload)),
             kind::ALTSVC => Frame::AltSvc(AltSvc::parse(head, payload)?),
             kind::ORIGIN => Frame::Origin(Origin { stream_id: head.stream_id, payload }),
@@ -138,6 +146,19 @@ impl Frame {
                 payload,
             }),
         })
+    }
+
+    /// [`parse`](Self::parse) for a frame type with [`has_fixed_fields`], from borrowed
+    /// octets.
+    #[inline]
+    pub(crate) fn parse_fixed(head: FrameHeader, payload: &[u8]) -> Result<Frame, FrameError> {
+        match head.kind {
+            kind::PRIORITY => Priority::parse(head, payload).map(Frame::Priority),
+            kind::RST_STREAM => RstStream::parse(head, payload).map(Frame::RstStream),
+            kind::SETTINGS => Settings::parse(head, payload).map(Frame::Settings),
+            kind::PING => Ping::parse(head, payload).map(Frame::Ping),
+            _ => WindowUpdate::parse(head, payload).map(Frame::WindowUpdate),
+        }
     }
 
     /// Parses one complete frame (header and payload) from the start of `src`, checking the

@@ -1,11 +1,10 @@
 //! The HPACK decoder ([RFC 7541 §3], §6): turns the peer's header blocks into fields.
 
 use super::error::DecodeError;
-use super::table::{entry_size, DynamicTable};
-use super::{huffman, integer};
+use bytes::Bytes;
 
-/// The callback that receives decoded fields: `(name, value, never_indexed)`.
-type FieldSink<'f> = dyn FnMut(&[u8], &[u8], bool) + 'f;
+use super::table::{entry_size, DynamicTable, EntryName, STATIC_LEN};
+use super::{huffman, integer, Octets};
 
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2).
 const DEFAULT_TABLE_SIZE: usize = 4096;
@@ -15,7 +14,7 @@ const DEFAULT_TABLE_SIZE: usize = 4096;
 /// The decoder owns the dynamic table the peer's encoder fills. Fields are handed to a
 /// callback as slices borrowed from the block, the tables or internal scratch buffers, so
 /// decoding allocates nothing per field except the copy of a field added to the dynamic
-/// table (and even that reuses the buffers of evicted entries when it can).
+/// table (and even that goes into chunks the table reuses once their entries are evicted).
 ///
 /// After any error other than [`DecodeError::HeaderListTooLarge`] the compression context
 /// is lost: the decoder is dead and every later call returns the same error.
@@ -119,6 +118,18 @@ impl Decoder {
         block: &[u8],
         mut on_field: F,
     ) -> Result<(), DecodeError> {
+        self.decode_octets(block, |name, value, never_indexed| {
+            on_field(name.bytes, value.bytes, never_indexed);
+        })
+    }
+
+    /// [`decode`](Self::decode), telling the caller which names and values are static table
+    /// strings (so that it can keep them without copying).
+    pub(crate) fn decode_octets<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
+        &mut self,
+        block: &[u8],
+        mut on_field: F,
+    ) -> Result<(), DecodeError> {
         if let Some(err) = self.failed {
             return Err(err);
         }
@@ -161,10 +172,11 @@ impl Decoder {
         self.failed
     }
 
-    fn decode_block(
+    /// The decoding loop, generic over the callback so that the connection's is inlined.
+    fn decode_block<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
         &mut self,
         block: &[u8],
-        on_field: &mut FieldSink<'_>,
+        on_field: &mut F,
     ) -> Result<(), DecodeError> {
         let mut input = block;
         let mut budget = ListBudget { used: 0, max: self.max_list_size, exceeded: false };
@@ -189,8 +201,8 @@ impl Decoder {
                 // Indexed header field (§6.1).
                 let index = integer::decode(&mut input, 0x7f)?;
                 let index = usize::try_from(index).unwrap_or(usize::MAX);
-                let (name, value) = self.table.field(index).ok_or(DecodeError::InvalidIndex)?;
-                if budget.charge(name, value) {
+                let (name, value) = self.table.octets(index).ok_or(DecodeError::InvalidIndex)?;
+                if budget.charge(name.bytes, value.bytes) {
                     on_field(name, value, false);
                 }
             } else if first & 0x40 != 0 {
@@ -207,8 +219,8 @@ impl Decoder {
                 let index = integer::decode(&mut input, 0x0f)?;
                 let name = read_name(&mut input, index, table, name_buf)?;
                 let value = read_string(&mut input, value_buf)?;
-                if budget.charge(name, value) {
-                    on_field(name, value, never_indexed);
+                if budget.charge(name.bytes, value) {
+                    on_field(name, Octets::borrowed(value), never_indexed);
                 }
             }
         }
@@ -219,40 +231,53 @@ impl Decoder {
     }
 
     /// Decodes a literal with incremental indexing (§6.2.1) and adds it to the table.
-    fn literal_with_indexing(
+    fn literal_with_indexing<F: FnMut(Octets<'_>, Octets<'_>, bool)>(
         &mut self,
         input: &mut &[u8],
         budget: &mut ListBudget,
-        on_field: &mut FieldSink<'_>,
+        on_field: &mut F,
     ) -> Result<(), DecodeError> {
         let index = integer::decode(input, 0x3f)?;
-        // Taken before the name is looked up: the name may borrow from the table.
-        let mut entry = self.table.take_buffer();
         let Decoder { table, name_buf, value_buf, .. } = self;
-        let name = read_name(input, index, table, name_buf)?;
+        // A name from the tables is referenced (static) or shared (dynamic), so that it no
+        // longer borrows the table about to change; a literal name is copied on insertion.
+        let name = if index == 0 {
+            EntryName::Copy(read_string(input, name_buf)?)
+        } else {
+            let index = usize::try_from(index).unwrap_or(usize::MAX);
+            let (name, _) = table.octets(index).ok_or(DecodeError::InvalidIndex)?;
+            match (name.stat, name.shared) {
+                (Some(s), _) => EntryName::Static(s),
+                (None, Some(b)) => EntryName::Shared(b.clone()),
+                (None, None) => EntryName::Shared(Bytes::copy_from_slice(name.bytes)),
+            }
+        };
         let value = read_string(input, value_buf)?;
-        let deliver = budget.charge(name, value);
-        if !table.fits(name.len(), value.len()) {
+        let deliver = budget.charge(name.bytes(), value);
+        if !table.fits(name.bytes().len(), value.len()) {
             // Too large for the table: it empties the table and is not added (§4.4). Hand
             // the field over without copying it.
             if deliver {
-                on_field(name, value, false);
+                let stat = match name {
+                    EntryName::Static(s) => Some(s),
+                    _ => None,
+                };
+                on_field(
+                    Octets { bytes: name.bytes(), stat, shared: None },
+                    Octets::borrowed(value),
+                    false,
+                );
             }
             table.evict_all();
-            table.recycle(entry);
             return Ok(());
         }
-        // The copy is made before the insertion evicts anything, since the name may be
-        // one of the entries about to go (§4.4).
-        let name_len = name.len();
-        entry.reserve_exact(name_len.saturating_add(value.len()));
-        entry.extend_from_slice(name);
-        entry.extend_from_slice(value);
+        table.insert(name, value);
         if deliver {
-            let (name, value) = entry.split_at_checked(name_len).unwrap_or((&[], &[]));
+            // The entry just added, handed over from the table.
+            let (name, value) =
+                table.octets(STATIC_LEN.wrapping_add(1)).ok_or(DecodeError::InvalidIndex)?;
             on_field(name, value, false);
         }
-        table.insert(entry, name_len);
         Ok(())
     }
 }
@@ -265,12 +290,12 @@ fn read_name<'r, 'b: 'r, 't: 'r, 's: 'r>(
     index: u32,
     table: &'t DynamicTable,
     scratch: &'s mut Vec<u8>,
-) -> Result<&'r [u8], DecodeError> {
+) -> Result<Octets<'r>, DecodeError> {
     if index == 0 {
-        return read_string(input, scratch);
+        return read_string(input, scratch).map(Octets::borrowed);
     }
     let index = usize::try_from(index).unwrap_or(usize::MAX);
-    table.field(index).map(|(name, _)| name).ok_or(DecodeError::InvalidIndex)
+    table.octets(index).map(|(name, _)| name).ok_or(DecodeError::InvalidIndex)
 }
 
 /// Reads a string literal (§5.2): the raw octets borrowed from the block, or the

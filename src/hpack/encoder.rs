@@ -1,7 +1,9 @@
 //! The HPACK encoder ([RFC 7541 §3], §6): turns our header lists into header blocks.
 
-use super::table::{entry_size, static_lookup, DynamicTable, Lookup};
-use super::{huffman, integer};
+use super::table::{
+    entry_size, static_field, static_name, DynamicTable, EntryName, Lookup, StaticName,
+};
+use super::{huffman, integer, octets_eq};
 
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2), and our default cap.
 const DEFAULT_TABLE_SIZE: usize = 4096;
@@ -122,24 +124,63 @@ impl Encoder {
         }
     }
 
+    #[inline]
     fn encode_field(&mut self, name: &[u8], value: &[u8], indexing: Indexing, dst: &mut Vec<u8>) {
-        let found = match static_lookup(name, value) {
-            Lookup::Field(i) => Lookup::Field(i),
-            from_static => match (self.table.lookup(name, value), from_static) {
-                (Lookup::Field(i), _) => Lookup::Field(i),
-                // Prefer a static name: its index is smaller and never moves.
-                (_, Lookup::Name(i)) | (Lookup::Name(i), _) => Lookup::Name(i),
-                (Lookup::None, Lookup::None | Lookup::Field(_)) => Lookup::None,
-            },
-        };
-        let name_index = match (found, indexing) {
-            (Lookup::Field(i), Indexing::Auto | Indexing::No) => {
+        let from_static = static_name(name);
+        if indexing != Indexing::Never {
+            if let Some(i) = self.find_field(from_static, name, value) {
                 // Indexed header field (§6.1).
                 integer::encode(dst, 0x80, 0x7f, i);
                 return;
             }
-            (Lookup::Field(i) | Lookup::Name(i), _) => i,
-            (Lookup::None, _) => 0,
+        }
+        self.encode_literal(from_static, name, value, indexing, dst);
+    }
+
+    /// The index of an entry matching both name and value: static first, then dynamic.
+    #[inline]
+    fn find_field(
+        &self,
+        from_static: Option<StaticName>,
+        name: &[u8],
+        value: &[u8],
+    ) -> Option<usize> {
+        if let Some((index, entries)) = from_static {
+            for (i, &(_, v)) in entries.iter().enumerate() {
+                if octets_eq(v, value) {
+                    return Some(index.wrapping_add(i));
+                }
+            }
+        }
+        match self.table.lookup(name, value) {
+            Lookup::Field(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// A literal field (§6.2): the name by index when a table has it (a static name rather
+    /// than a dynamic one: its index is smaller and never moves), the value as a string.
+    #[inline(never)]
+    fn encode_literal(
+        &mut self,
+        from_static: Option<StaticName>,
+        name: &[u8],
+        value: &[u8],
+        indexing: Indexing,
+        dst: &mut Vec<u8>,
+    ) {
+        let exact = match indexing {
+            // A never-indexed literal may still name a matching entry.
+            Indexing::Never => self.find_field(from_static, name, value),
+            Indexing::Auto | Indexing::No => None,
+        };
+        let name_index = match (exact, from_static) {
+            (Some(i), _) => i,
+            (None, Some((i, _))) => i,
+            (None, None) => match self.table.lookup(name, value) {
+                Lookup::Field(i) | Lookup::Name(i) => i,
+                Lookup::None => 0,
+            },
         };
         let size = entry_size(name.len(), value.len());
         let worth_indexing = size.saturating_mul(4) <= self.table.max_size().saturating_mul(3);
@@ -148,11 +189,14 @@ impl Encoder {
                 // Literal with incremental indexing (§6.2.1).
                 integer::encode(dst, 0x40, 0x3f, name_index);
                 write_name_value(dst, name_index, name, value);
-                let mut entry = self.table.take_buffer();
-                entry.reserve_exact(name.len().saturating_add(value.len()));
-                entry.extend_from_slice(name);
-                entry.extend_from_slice(value);
-                self.table.insert(entry, name.len());
+                let entry_name = match from_static {
+                    Some((index, _)) => match static_field(index) {
+                        Some((s, _)) => EntryName::Static(s),
+                        None => EntryName::Copy(name),
+                    },
+                    None => EntryName::Copy(name),
+                };
+                self.table.insert(entry_name, value);
             }
             Indexing::Auto | Indexing::No => {
                 // Literal without indexing (§6.2.2).

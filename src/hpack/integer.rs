@@ -42,13 +42,19 @@ pub(crate) fn decode(input: &mut &[u8], mask: u8) -> Result<u32, DecodeError> {
 
 /// Appends `value` with an N-bit prefix given by `mask`; `flags` supplies the bits of the
 /// first octet above the prefix.
+#[inline]
 pub(crate) fn encode(dst: &mut Vec<u8>, flags: u8, mask: u8, value: usize) {
-    let Some(mut rest) = value.checked_sub(usize::from(mask)) else {
+    match value.checked_sub(usize::from(mask)) {
         // `value < mask`, so it fits in a u8 and in the prefix.
-        dst.push(flags | (value as u8));
-        return;
-    };
-    dst.push(flags | mask);
+        None => dst.push(flags | (value as u8)),
+        Some(rest) => encode_long(dst, flags | mask, rest),
+    }
+}
+
+/// The continuation octets of an integer that fills its prefix.
+#[cold]
+fn encode_long(dst: &mut Vec<u8>, first: u8, mut rest: usize) {
+    dst.push(first);
     while rest >= 0x80 {
         dst.push((rest as u8) | 0x80);
         rest = rest.wrapping_shr(7);

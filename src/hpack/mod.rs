@@ -66,6 +66,63 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use bytes::Bytes;
+
 pub use decoder::Decoder;
+
+/// Equality of two short octet strings (header names and values), cheaper than `==` for
+/// the usual lengths: up to 16 octets are compared as two overlapping words, without a call
+/// to `memcmp`.
+#[inline]
+pub(crate) fn octets_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    #[inline]
+    fn word<const W: usize>(s: &[u8], at: usize) -> [u8; W] {
+        s.get(at..).and_then(|s| s.first_chunk::<W>()).copied().unwrap_or([0; W])
+    }
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.last() == b.last() && a.get(1) == b.get(1),
+        4..=7 => {
+            let end = n.wrapping_sub(4);
+            word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, end) == word::<4>(b, end)
+        }
+        8..=16 => {
+            let end = n.wrapping_sub(8);
+            word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, end) == word::<8>(b, end)
+        }
+        _ => a == b,
+    }
+}
+
+/// A decoded name or value, with what the decoder knows of where it came from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Octets<'a> {
+    /// The octets.
+    pub(crate) bytes: &'a [u8],
+    /// The same octets when they are a static table string (RFC 7541 Appendix A), which a
+    /// caller can keep without copying them.
+    pub(crate) stat: Option<&'static [u8]>,
+    /// The same octets as `Bytes`, when they are a dynamic table entry's: a caller can keep
+    /// a clone instead of copying them.
+    pub(crate) shared: Option<&'a Bytes>,
+}
+
+impl<'a> Octets<'a> {
+    /// Octets that live in the block or a scratch buffer.
+    #[inline]
+    pub(crate) fn borrowed(bytes: &'a [u8]) -> Self {
+        Octets { bytes, stat: None, shared: None }
+    }
+
+    /// A static table string.
+    #[inline]
+    pub(crate) fn of_static(bytes: &'static [u8]) -> Self {
+        Octets { bytes, stat: Some(bytes), shared: None }
+    }
+}
 pub use encoder::{Encoder, Indexing};
 pub use error::DecodeError;

@@ -9,6 +9,10 @@
 
 use std::collections::VecDeque;
 
+use bytes::{Bytes, BytesMut};
+
+use super::{octets_eq, Octets};
+
 /// The number of static table entries.
 pub(crate) const STATIC_LEN: usize = 61;
 
@@ -86,40 +90,46 @@ pub(crate) fn static_field(index: usize) -> Option<(&'static [u8], &'static [u8]
     STATIC.get(index.checked_sub(1)?).copied()
 }
 
-/// The longest name in the static table ("access-control-allow-origin").
-const MAX_STATIC_NAME: usize = 27;
+/// Slots of the perfect hash of the static table's names ([`name_slot`]).
+const NAME_SLOTS: usize = 128;
 
-/// The static table grouped by name length, for the encoder's lookups.
-struct ByLength {
-    /// Positions in `STATIC` of the first entry of each distinct name, ordered by name
-    /// length (entries with the same name are adjacent in `STATIC`).
-    order: [u8; STATIC_LEN],
-    /// `order[start[l]..start[l + 1]]` are the names of length `l`.
-    start: [u8; MAX_STATIC_NAME + 2],
+/// A perfect hash of the 52 distinct names of the static table: their length, first and last
+/// octets give each its own slot (the constants were searched for that). Other names may
+/// land anywhere, so a slot's name is compared before use.
+#[inline]
+const fn name_slot(len: usize, first: u8, last: u8) -> usize {
+    len.wrapping_mul(3)
+        .wrapping_add((first as usize).wrapping_mul(54))
+        .wrapping_add((last as usize).wrapping_mul(59))
+        & (NAME_SLOTS - 1)
 }
 
-/// Builds [`BY_LENGTH`]. Runs only at compile time, where an overflow or an index out of
-/// bounds is a compile error rather than a panic.
+/// The encoder's index of the static table by name: for each slot, `1 + ` the position in
+/// `STATIC` of the first entry with the name hashed there (0 for none), and how many entries
+/// in a row carry that name.
+struct ByName {
+    first: [u8; NAME_SLOTS],
+    run: [u8; NAME_SLOTS],
+}
+
+/// Builds [`BY_NAME`]. Runs only at compile time, where a collision, an overflow or an index
+/// out of bounds is a compile error rather than a panic.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn build_by_length() -> ByLength {
-    let mut t = ByLength { order: [0; STATIC_LEN], start: [0; MAX_STATIC_NAME + 2] };
-    let mut n = 0;
-    let mut len = 0;
-    while len <= MAX_STATIC_NAME {
-        t.start[len] = n as u8;
-        let mut i = 0;
-        while i < STATIC_LEN {
-            let name = STATIC[i].0;
-            let first_of_name = i == 0 || !same(STATIC[i - 1].0, name);
-            if name.len() == len && first_of_name {
-                t.order[n] = i as u8;
-                n += 1;
-            }
-            i += 1;
+const fn build_by_name() -> ByName {
+    let mut t = ByName { first: [0; NAME_SLOTS], run: [0; NAME_SLOTS] };
+    let mut i = 0;
+    while i < STATIC_LEN {
+        let name = STATIC[i].0;
+        let slot = name_slot(name.len(), name[0], name[name.len() - 1]);
+        if i > 0 && same(STATIC[i - 1].0, name) {
+            t.run[slot] += 1;
+        } else {
+            assert!(t.first[slot] == 0, "two static table names share a hash slot");
+            t.first[slot] = (i + 1) as u8;
+            t.run[slot] = 1;
         }
-        len += 1;
+        i += 1;
     }
-    t.start[MAX_STATIC_NAME + 1] = n as u8;
     t
 }
 
@@ -139,39 +149,37 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-static BY_LENGTH: ByLength = build_by_length();
+static BY_NAME: ByName = build_by_name();
 
-/// Looks a field up in the static table for the encoder. Returns the index of an entry
-/// matching both name and value, if any, and otherwise the index of the first entry with
-/// that name, if any.
-pub(crate) fn static_lookup(name: &[u8], value: &[u8]) -> Lookup {
-    let len = name.len();
-    let (Some(&from), Some(&to)) =
-        (BY_LENGTH.start.get(len), BY_LENGTH.start.get(len.wrapping_add(1)))
-    else {
-        return Lookup::None;
-    };
-    let candidates = BY_LENGTH.order.get(usize::from(from)..usize::from(to)).unwrap_or(&[]);
-    for &pos in candidates {
-        let pos = usize::from(pos);
-        let Some(&(n, _)) = STATIC.get(pos) else { continue };
-        if n != name {
-            continue;
-        }
-        // Found the name: scan its entries (they are adjacent) for the value.
-        let mut p = pos;
-        while let Some(&(n2, v2)) = STATIC.get(p) {
-            if n2 != name {
-                break;
-            }
-            if v2 == value {
-                return Lookup::Field(p.wrapping_add(1));
-            }
-            p = p.wrapping_add(1);
-        }
-        return Lookup::Name(pos.wrapping_add(1));
+/// A name found in the static table: the index of its first entry, and the entries carrying
+/// it (adjacent in the table).
+pub(crate) type StaticName = (usize, &'static [(&'static [u8], &'static [u8])]);
+
+/// Finds a name in the static table.
+#[inline]
+pub(crate) fn static_name(name: &[u8]) -> Option<StaticName> {
+    let (&first, &last) = (name.first()?, name.last()?);
+    let slot = name_slot(name.len(), first, last);
+    let index = usize::from(*BY_NAME.first.get(slot)?);
+    let run = usize::from(*BY_NAME.run.get(slot)?);
+    let entries = STATIC.get(index.checked_sub(1)?..)?.get(..run)?;
+    match entries.first() {
+        Some(&(n, _)) if octets_eq(n, name) => Some((index, entries)),
+        _ => None,
     }
-    Lookup::None
+}
+
+/// Looks a field up in the static table. Returns the index of an entry matching both name
+/// and value, if any, and otherwise the index of the first entry with that name, if any.
+#[cfg(test)]
+pub(crate) fn static_lookup(name: &[u8], value: &[u8]) -> Lookup {
+    let Some((index, entries)) = static_name(name) else { return Lookup::None };
+    for (i, &(_, v)) in entries.iter().enumerate() {
+        if octets_eq(v, value) {
+            return Lookup::Field(index.wrapping_add(i));
+        }
+    }
+    Lookup::Name(index)
 }
 
 /// The result of a table lookup for the encoder.
@@ -185,28 +193,111 @@ pub(crate) enum Lookup {
     None,
 }
 
-/// One dynamic table entry: name and value in one buffer.
+/// One dynamic table entry. Name and value are `Bytes` so that a decoded field can be handed
+/// out without copying; they live in the table's [`Arena`] (a static table name is
+/// referenced, and a name taken from another entry is shared with it).
 #[derive(Clone, Debug)]
 struct Entry {
-    data: Vec<u8>,
-    name_len: usize,
+    name: Bytes,
+    value: Bytes,
+    /// The name as a static table string, when it was taken from the static table.
+    static_name: Option<&'static [u8]>,
 }
 
 impl Entry {
     #[inline]
     fn field(&self) -> (&[u8], &[u8]) {
-        self.data.split_at_checked(self.name_len).unwrap_or((&[], &[]))
+        (&self.name, &self.value)
+    }
+
+    #[inline]
+    fn octets(&self) -> (Octets<'_>, Octets<'_>) {
+        (
+            Octets { bytes: &self.name, stat: self.static_name, shared: Some(&self.name) },
+            Octets { bytes: &self.value, stat: None, shared: Some(&self.value) },
+        )
     }
 
     /// The size RFC 7541 §4.1 charges for this entry.
     #[inline]
     fn size(&self) -> usize {
-        self.data.len().saturating_add(ENTRY_OVERHEAD)
+        entry_size(self.name.len(), self.value.len())
     }
 }
 
-/// How many evicted buffers are kept for reuse.
-const SPARE_BUFFERS: usize = 4;
+/// The name of an entry to add.
+#[derive(Clone, Debug)]
+pub(crate) enum EntryName<'a> {
+    /// A static table name: referenced.
+    Static(&'static [u8]),
+    /// The name of another entry: shared with it.
+    Shared(Bytes),
+    /// Octets to copy.
+    Copy(&'a [u8]),
+}
+
+impl EntryName<'_> {
+    /// The name's octets.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            EntryName::Static(s) => s,
+            EntryName::Shared(b) => b,
+            EntryName::Copy(c) => c,
+        }
+    }
+}
+
+/// Where entry octets are copied: chunks the size of the table's maximum size, within
+/// [`MIN_CHUNK`] and [`MAX_CHUNK`] (or of one entry, if larger), that entries are split
+/// from. A full chunk is set aside; when the current one fills up, the oldest chunk set
+/// aside is reused if nothing refers to it any more, which is the case in steady state (the
+/// entries still in the table were added after it). So a table in steady state does not
+/// allocate, and holds at most three chunks (plus any chunk a field kept by the application
+/// still refers to).
+#[derive(Clone, Debug, Default)]
+struct Arena {
+    current: BytesMut,
+    older: VecDeque<BytesMut>,
+}
+
+/// The smallest chunk of an [`Arena`].
+const MIN_CHUNK: usize = 512;
+
+/// The largest chunk of an [`Arena`]: with a larger table, entries span more chunks and a
+/// chunk is reclaimed less often, but the chunks held stay small.
+const MAX_CHUNK: usize = 16 * 1024;
+
+/// Chunks an [`Arena`] sets aside for reuse.
+const OLDER_CHUNKS: usize = 2;
+
+impl Arena {
+    /// Copies `octets` in, returning them as `Bytes`.
+    fn copy(&mut self, octets: &[u8], chunk: usize) -> Bytes {
+        let n = octets.len();
+        if n == 0 {
+            return Bytes::new();
+        }
+        if self.current.capacity().saturating_sub(self.current.len()) < n {
+            self.refill(n, chunk);
+        }
+        self.current.extend_from_slice(octets);
+        self.current.split().freeze()
+    }
+
+    fn refill(&mut self, need: usize, chunk: usize) {
+        let want = need.max(chunk.clamp(MIN_CHUNK, MAX_CHUNK));
+        self.older.push_back(std::mem::take(&mut self.current));
+        if self.older.len() > OLDER_CHUNKS {
+            if let Some(mut oldest) = self.older.pop_front() {
+                if oldest.try_reclaim(want) {
+                    self.current = oldest;
+                    return;
+                }
+            }
+        }
+        self.current = BytesMut::with_capacity(want);
+    }
+}
 
 /// The dynamic table (RFC 7541 §2.3.2, §4): a FIFO of entries, newest first, whose total
 /// size (`name + value + 32` per entry) never exceeds `max_size`.
@@ -215,14 +306,12 @@ pub(crate) struct DynamicTable {
     entries: VecDeque<Entry>,
     size: usize,
     max_size: usize,
-    /// Buffers of evicted entries, reused for new ones so that a table in steady state
-    /// (one entry in, one out) does not allocate.
-    spare: Vec<Vec<u8>>,
+    arena: Arena,
 }
 
 impl DynamicTable {
     pub(crate) fn new(max_size: usize) -> Self {
-        DynamicTable { entries: VecDeque::new(), size: 0, max_size, spare: Vec::new() }
+        DynamicTable { entries: VecDeque::new(), size: 0, max_size, arena: Arena::default() }
     }
 
     /// The current size: the sum of `name + value + 32` over the entries (§4.1).
@@ -242,11 +331,21 @@ impl DynamicTable {
 
     /// The field at `index` in the shared index space (§2.3.3): 1–61 static, 62 and up
     /// dynamic. `None` for 0 and for indexes past the end.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn field(&self, index: usize) -> Option<(&[u8], &[u8])> {
         match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
             None => static_field(index),
             Some(i) => self.entries.get(i).map(Entry::field),
+        }
+    }
+
+    /// Like [`field`](Self::field), telling which octets are static table strings and
+    /// handing out the `Bytes` of dynamic ones.
+    #[inline]
+    pub(crate) fn octets(&self, index: usize) -> Option<(Octets<'_>, Octets<'_>)> {
+        match index.checked_sub(STATIC_LEN.wrapping_add(1)) {
+            None => static_field(index).map(|(n, v)| (Octets::of_static(n), Octets::of_static(v))),
+            Some(i) => self.entries.get(i).map(Entry::octets),
         }
     }
 
@@ -264,15 +363,7 @@ impl DynamicTable {
                 break;
             };
             self.size = self.size.saturating_sub(old.size());
-            self.recycle(old.data);
         }
-    }
-
-    /// An empty buffer for a new entry, reusing an evicted one when there is one.
-    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
-        let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
-        buf
     }
 
     /// Empties the table, keeping its maximum size (§4.4: what adding an entry larger than
@@ -281,58 +372,69 @@ impl DynamicTable {
         self.evict_to(0);
     }
 
-    /// Keeps an unused entry buffer for later reuse, unless enough are kept already or it is
-    /// larger than any entry the table can now hold (so spares add at most
-    /// `SPARE_BUFFERS × max_size` octets).
-    pub(crate) fn recycle(&mut self, buf: Vec<u8>) {
-        if self.spare.len() < SPARE_BUFFERS && buf.capacity() <= self.max_size {
-            self.spare.push(buf);
-        }
-    }
-
     /// Whether an entry of `name_len + value_len` octets would fit at all (§4.4).
     pub(crate) fn fits(&self, name_len: usize, value_len: usize) -> bool {
         entry_size(name_len, value_len) <= self.max_size
     }
 
-    /// Adds an entry whose name is the first `name_len` octets of `data` and whose value is
-    /// the rest, evicting old entries to make room. An entry larger than the maximum size
-    /// empties the table and is not added (§4.4).
-    pub(crate) fn insert(&mut self, data: Vec<u8>, name_len: usize) {
-        let entry = Entry { data, name_len };
-        let size = entry.size();
+    /// Adds an entry, evicting old entries to make room. An entry larger than the maximum
+    /// size empties the table and is not added (§4.4).
+    pub(crate) fn insert(&mut self, name: EntryName<'_>, value: &[u8]) {
+        let size = entry_size(name.bytes().len(), value.len());
         if size > self.max_size {
             self.evict_to(0);
-            self.recycle(entry.data);
             return;
         }
+        // Copied before anything is evicted (a shared name stays valid anyway).
+        let chunk = self.max_size;
+        let (name, static_name) = match name {
+            EntryName::Static(s) => (Bytes::from_static(s), Some(s)),
+            EntryName::Shared(b) => (b, None),
+            EntryName::Copy(c) => (self.arena.copy(c, chunk), None),
+        };
+        let value = self.arena.copy(value, chunk);
         self.evict_to(self.max_size.saturating_sub(size));
-        self.entries.push_front(entry);
+        self.entries.push_front(Entry { name, value, static_name });
         self.size = self.size.saturating_add(size);
     }
 
     /// Looks a field up in the dynamic table for the encoder, returning an index in the
     /// shared index space.
     pub(crate) fn lookup(&self, name: &[u8], value: &[u8]) -> Lookup {
-        let mut found = Lookup::None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            if entry.name_len != name.len() {
-                continue;
-            }
-            let (n, v) = entry.field();
-            if n != name {
-                continue;
-            }
-            let index = i.saturating_add(STATIC_LEN).saturating_add(1);
-            if v == value {
-                return Lookup::Field(index);
-            }
-            if found == Lookup::None {
-                found = Lookup::Name(index);
-            }
+        let (newer, older) = self.entries.as_slices();
+        let first = STATIC_LEN.wrapping_add(1);
+        match scan(newer, first, name, value) {
+            Lookup::Field(i) => Lookup::Field(i),
+            found => match (found, scan(older, first.saturating_add(newer.len()), name, value)) {
+                (_, Lookup::Field(i)) => Lookup::Field(i),
+                (Lookup::Name(i), _) | (Lookup::None, Lookup::Name(i)) => Lookup::Name(i),
+                _ => Lookup::None,
+            },
         }
-        found
     }
+}
+
+/// [`DynamicTable::lookup`] over a run of entries whose first has index `first`.
+#[inline]
+fn scan(entries: &[Entry], first: usize, name: &[u8], value: &[u8]) -> Lookup {
+    let mut found = Lookup::None;
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.name.len() != name.len() {
+            continue;
+        }
+        let (n, v) = entry.field();
+        if !octets_eq(n, name) {
+            continue;
+        }
+        let index = first.saturating_add(i);
+        if octets_eq(v, value) {
+            return Lookup::Field(index);
+        }
+        if found == Lookup::None {
+            found = Lookup::Name(index);
+        }
+    }
+    found
 }
 
 /// The size RFC 7541 §4.1 charges for an entry: `name + value + 32`.
@@ -348,10 +450,6 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn entry(name: &[u8], value: &[u8]) -> Vec<u8> {
-        [name, value].concat()
-    }
-
     #[test]
     fn static_table_edges() {
         assert_eq!(static_field(0), None);
@@ -365,6 +463,13 @@ mod tests {
         for (i, (name, value)) in STATIC.iter().enumerate() {
             assert_eq!(static_lookup(name, value), Lookup::Field(i + 1), "{i}");
         }
+        for (i, (name, _)) in STATIC.iter().enumerate() {
+            let first = STATIC.iter().position(|(n, _)| n == name).unwrap() + 1;
+            assert_eq!(static_lookup(name, b"\0other"), Lookup::Name(first), "{i}");
+            let mut upper = name.to_vec();
+            upper.make_ascii_uppercase();
+            assert_eq!(static_lookup(&upper, b""), Lookup::None, "{i}");
+        }
         assert_eq!(static_lookup(b":method", b"PUT"), Lookup::Name(2));
         assert_eq!(static_lookup(b":status", b"201"), Lookup::Name(8));
         assert_eq!(static_lookup(b"accept-encoding", b"br"), Lookup::Name(16));
@@ -376,24 +481,24 @@ mod tests {
     #[test]
     fn eviction_is_fifo_and_sized() {
         let mut t = DynamicTable::new(100);
-        t.insert(entry(b"a", b"1"), 1); // 34
-        t.insert(entry(b"b", b"2"), 1); // 34
+        t.insert(EntryName::Copy(b"a"), b"1"); // 34
+        t.insert(EntryName::Copy(b"b"), b"2"); // 34
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(62), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.field(63), Some((&b"a"[..], &b"1"[..])));
         assert_eq!(t.field(64), None);
-        t.insert(entry(b"c", b"3"), 1); // evicts a
+        t.insert(EntryName::Copy(b"c"), b"3"); // evicts a
         assert_eq!((t.len(), t.size()), (2, 68));
         assert_eq!(t.field(63), Some((&b"b"[..], &b"2"[..])));
         assert_eq!(t.lookup(b"c", b"3"), Lookup::Field(62));
         assert_eq!(t.lookup(b"b", b"x"), Lookup::Name(63));
         assert_eq!(t.lookup(b"a", b"1"), Lookup::None);
         // An entry larger than the table empties it.
-        t.insert(entry(b"big", &[b'x'; 80]), 3);
+        t.insert(EntryName::Copy(b"big"), &[b'x'; 80]);
         assert_eq!((t.len(), t.size()), (0, 0));
         // Shrinking evicts.
-        t.insert(entry(b"a", b"1"), 1);
-        t.insert(entry(b"b", b"2"), 1);
+        t.insert(EntryName::Copy(b"a"), b"1");
+        t.insert(EntryName::Copy(b"b"), b"2");
         t.set_max_size(40);
         assert_eq!((t.len(), t.size()), (1, 34));
         t.set_max_size(0);

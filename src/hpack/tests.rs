@@ -315,3 +315,19 @@ fn encoder_modes() {
     // Never uses the static name index 2 with the never-indexed pattern 0001xxxx.
     assert!(out.windows(2).any(|w| w == [0x12, 0x03]));
 }
+
+#[test]
+fn octets_eq_agrees_with_slice_equality() {
+    for len in 0..40usize {
+        let a: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+        assert!(octets_eq(&a, &a.clone()), "{len}");
+        for at in 0..len {
+            let mut b = a.clone();
+            b[at] ^= 0x20;
+            assert!(!octets_eq(&a, &b), "{len} {at}");
+        }
+        let mut longer = a.clone();
+        longer.push(0);
+        assert!(!octets_eq(&a, &longer));
+    }
+}

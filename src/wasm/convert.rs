@@ -280,8 +280,9 @@ impl JsConfig {
         }
         let client_side = flag(obj, "clientSide")?.unwrap_or(true);
         let mut c = if client_side { H2Configuration::client() } else { H2Configuration::server() };
-        let switches: [(&str, &mut bool); 9] = [
+        let switches: [(&str, &mut bool); 10] = [
             ("gracefulShutdown", &mut c.graceful_shutdown),
+            ("refuseExcessStreams", &mut c.refuse_excess_streams),
             ("validateOutboundHeaders", &mut c.validate_outbound_headers),
             ("normalizeOutboundHeaders", &mut c.normalize_outbound_headers),
             ("splitOutboundCookies", &mut c.split_outbound_cookies),

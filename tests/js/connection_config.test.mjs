@@ -38,6 +38,7 @@ test('H2Configuration defaults', () => {
       enableConnectProtocol: false,
       strictRfc: false,
       gracefulShutdown: false,
+      refuseExcessStreams: false,
       frameTrace: false,
       rawHeaders: false,
       logger: undefined,
@@ -168,8 +169,15 @@ describe('each limit changes what the engine does', () => {
     const conn = new H2Connection({
       limits: { maxConcurrentStreams: 7, maxHeaderListSize: 1000, initialWindowSize: 1000, maxInboundFrameSize: 20_000, headerTableSize: 100 },
     });
+    conn.initiateConnection();
+    const [settingsFrame] = F.parseFrames(conn.dataToSend().subarray(F.PREFACE.length));
+    assert.equal(settingsFrame.type, F.Type.SETTINGS);
+    const advertised = new Map();
+    for (let at = 0; at < settingsFrame.payload.length; at += 6) {
+      advertised.set((settingsFrame.payload[at] << 8) | settingsFrame.payload[at + 1], F.readU32(settingsFrame.payload, at + 2));
+    }
     assert.deepEqual(
-      new Map(conn.localSettings),
+      advertised,
       new Map([
         [SettingCodes.HEADER_TABLE_SIZE, 100],
         [SettingCodes.ENABLE_PUSH, 1],
@@ -180,12 +188,28 @@ describe('each limit changes what the engine does', () => {
         [SettingCodes.MAX_HEADER_LIST_SIZE, 1000],
       ]),
     );
+    // Values below the protocol defaults are in force only once the peer acknowledges them.
+    assert.equal(conn.localSettings.get(SettingCodes.HEADER_TABLE_SIZE), 4096);
+    assert.equal(conn.localSettings.get(SettingCodes.INITIAL_WINDOW_SIZE), 65_535);
+    conn.receiveData(F.settingsAck());
+    assert.equal(conn.localSettings.get(SettingCodes.HEADER_TABLE_SIZE), 100);
+    assert.equal(conn.localSettings.get(SettingCodes.INITIAL_WINDOW_SIZE), 1000);
   });
 
   test('maxConcurrentStreams is enforced on inbound streams', () => {
     const pair = Pair.open(h2, {}, { limits: { maxConcurrentStreams: 1 } });
     const error = caught(() => pair.server.receiveData(F.concat(F.headers(1, request()), F.headers(3, request()))));
     assert.ok(error instanceof h2.TooManyStreamsError);
+  });
+
+  test('refuseExcessStreams answers a stream over maxConcurrentStreams with RST_STREAM REFUSED_STREAM', () => {
+    const pair = Pair.open(h2, {}, { refuseExcessStreams: true, limits: { maxConcurrentStreams: 1 } });
+    const events = pair.server.receiveData(F.concat(F.headers(1, request()), F.headers(3, request())));
+    assert.deepEqual(events.map((e) => e.type), ['RequestReceived']);
+    const [rst] = F.parseFrames(pair.server.dataToSend());
+    assert.equal(rst.type, F.Type.RST_STREAM);
+    assert.equal(rst.streamId, 3);
+    assert.equal(F.readU32(rst.payload), ErrorCodes.REFUSED_STREAM);
   });
 
   test('initialWindowSize bounds what the peer may send on a stream', () => {

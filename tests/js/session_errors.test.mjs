@@ -341,3 +341,23 @@ test("a transport's closed: rejected is a loss with its cause; resolved lets que
   assert.equal(info.error, undefined);
   assert.equal(info.initiator, 'remote');
 });
+
+test('a peer stream beyond maxConcurrentStreams is refused (REFUSED_STREAM) and the connection stays up', async (t) => {
+  const [a, b] = memoryTransportPair();
+  const seen = [];
+  const session = H2Session.server(b, {
+    maxConcurrentStreams: 1,
+    onstream: (stream) => seen.push(stream.id),
+  });
+  t.after(() => session.destroy());
+  const peer = new ScriptedPeer(a, { role: 'client' });
+  await peer.handshake();
+  await peer.send(F.headers(1, req()), F.headers(3, req(), { endStream: true }));
+  const rst = await peer.waitFor((f) => f.type === F.Type.RST_STREAM, 'RST_STREAM');
+  assert.equal(rst.streamId, 3);
+  assert.equal(F.readU32(rst.payload), ErrorCodes.REFUSED_STREAM);
+  await settle();
+  assert.deepEqual(seen, [1]);
+  assert.equal(session.state, 'open');
+  assert.ok(!peer.frames.some((f) => f.type === F.Type.GOAWAY));
+});

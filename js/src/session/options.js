@@ -143,6 +143,9 @@ export function engineConfig(role, o) {
   // Push is offered only to a client that handles pushed streams.
   const enablePush = role === 'client' ? (o.enablePush ?? typeof o.onpush === 'function') : undefined;
   return new H2Configuration({
+    // A peer stream over our limit is refused (retryable), not a connection error, unless
+    // the application asks for python h2's behaviour through `engine`.
+    refuseExcessStreams: true,
     ...extra,
     clientSide: role === 'client',
     gracefulShutdown: true,
