@@ -112,20 +112,6 @@ export function sessionOptions(role, options = {}) {
   return o;
 }
 
-/** The initial stream window every peer assumes until it has read our SETTINGS (RFC 9113 §6.9.2). */
-const RFC_INITIAL_WINDOW = 65_535;
-
-/**
- * Settings the session sends in a second SETTINGS frame instead of configuring them in the
- * engine: an `initialWindowSize` below the RFC's 65,535. The engine enforces configured
- * limits from its construction, but a peer may send up to 65,535 octets on a stream before it
- * has read our SETTINGS (§6.9.3); sent as an update, the smaller window is enforced only once
- * the peer has acknowledged it, and it shrinks the windows of streams already open then.
- */
-export function deferredSettings(o) {
-  return o.initialWindowSize !== undefined && o.initialWindowSize < RFC_INITIAL_WINDOW ? [[SettingCodes.INITIAL_WINDOW_SIZE, o.initialWindowSize]] : [];
-}
-
 /** The engine configuration for a session of `role` with checked options `o`. */
 export function engineConfig(role, o) {
   const extra = o.engine ?? {};
@@ -135,10 +121,8 @@ export function engineConfig(role, o) {
   // The frame trace feeds stats() and `trace`; it is drained after every read and before
   // every write, so only one read holding more frames than this could lose entries.
   const limits = { maxTraceEntries: 65_536, ...(extra.limits ?? {}) };
-  const deferred = deferredSettings(o).map(([id]) => id);
   for (const [option, limit] of Object.entries(LIMIT_OPTIONS)) {
-    if (o[option] === undefined || deferred.includes(SETTING_IDS[option])) continue;
-    limits[limit] = o[option];
+    if (o[option] !== undefined) limits[limit] = o[option];
   }
   // Push is offered only to a client that handles pushed streams.
   const enablePush = role === 'client' ? (o.enablePush ?? typeof o.onpush === 'function') : undefined;

@@ -30,7 +30,7 @@ import { sessionFetch } from './fetch.js';
 import { FlowGate } from './flow.js';
 import { describeRequest, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
-import { deferredSettings, engineConfig, sessionOptions, settingPairs } from './options.js';
+import { engineConfig, sessionOptions, settingPairs } from './options.js';
 import { ASSUMED_MAX_CONCURRENT_STREAMS, ClientRequests } from './requests.js';
 import { ClientStream, deliverResponse, INTERNAL, resetError, ServerStream, streamEntry } from './stream.js';
 import { initiate, upgradeSettings } from './upgrade.js';
@@ -138,10 +138,8 @@ export class H2Session {
     if (typeof o.trace === 'function') this.#tracer = new Tracer(o.trace, o.clock, (error) => this.destroy(error));
     const engine = (this.#engine = new H2Connection(engineConfig(role, o)));
     let upgraded = null;
-    const later = deferredSettings(o);
     try {
       upgraded = initiate(engine, role, upgrade);
-      if (later.length > 0) engine.updateSettings(later); // a second SETTINGS: see deferredSettings
       const growth = o.connectionWindowSize - this.#connectionWindow;
       if (growth > 0) {
         engine.incrementFlowControlWindow(growth);
@@ -208,7 +206,6 @@ export class H2Session {
       this.#fatal(new H2TimeoutError(`no SETTINGS from the peer within ${o.handshakeTimeoutMs} ms`, { kind: 'handshake', initiator: 'library' }), ErrorCodes.SETTINGS_TIMEOUT);
     });
     this.#expectSettingsAck(o.settingsAckTimeoutMs);
-    if (later.length > 0) this.#expectSettingsAck(o.settingsAckTimeoutMs);
     this.#trace({ kind: 'state', from: null, to: 'handshaking' });
     this.#link.start(upgrade?.head === undefined ? undefined : bytesOf(upgrade.head, 'head'), this.#timers, o.lingerMs);
     this.#link.schedule();
