@@ -15,7 +15,8 @@
 
 import { createWriteStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect, errorCodeName, FrameTypes, settingName } from 'h2wasm';
+import { connect, errorCodeName, settingName } from 'h2wasm';
+import { flagText } from './lib/frame_names.mjs';
 
 const USAGE = `usage: node examples/client.mjs URL [-X METHOD] [-d BODY | -d @FILE] [-H 'name: value']...
        [-v] [--insecure] [--cacert FILE] [-o FILE] [--timeout MS] [--linger MS] [--window-size N]`;
@@ -62,23 +63,6 @@ const timeoutMs = numberArg('timeout');
 const lingerMs = numberArg('linger');
 
 // ---- the frame trace -------------------------------------------------------------------
-
-const FLAG_NAMES = {
-  [FrameTypes.DATA]: { 0x1: 'END_STREAM', 0x8: 'PADDED' },
-  [FrameTypes.HEADERS]: { 0x1: 'END_STREAM', 0x4: 'END_HEADERS', 0x8: 'PADDED', 0x20: 'PRIORITY' },
-  [FrameTypes.SETTINGS]: { 0x1: 'ACK' },
-  [FrameTypes.PING]: { 0x1: 'ACK' },
-  [FrameTypes.PUSH_PROMISE]: { 0x4: 'END_HEADERS', 0x8: 'PADDED' },
-  [FrameTypes.CONTINUATION]: { 0x4: 'END_HEADERS' },
-};
-
-function flagText(type, flags) {
-  const names = [];
-  for (let bit = 1; bit <= 0x80; bit <<= 1) {
-    if (flags & bit) names.push(FLAG_NAMES[type]?.[bit] ?? `0x${bit.toString(16)}`);
-  }
-  return names.join('|');
-}
 
 const started = performance.now();
 const stamp = (at = performance.now() - started) => `[${(at / 1000).toFixed(3).padStart(7)}]`;

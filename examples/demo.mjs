@@ -8,11 +8,11 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import {
   errorCodeName,
-  FrameTypes,
   H2Connection,
   settingName,
   version,
 } from 'h2wasm';
+import { flagText, frameTypeName } from './lib/frame_names.mjs';
 import { pump } from './lib/pump.mjs';
 
 // 80,010 octets: more than the 65,535-octet default window, so the trace shows flow control.
@@ -99,28 +99,9 @@ function nodeServer() {
 
 // ---- the trace -------------------------------------------------------------------------
 
-const FRAME_NAMES = Object.fromEntries(Object.entries(FrameTypes).map(([name, type]) => [type, name]));
-const FLAG_NAMES = {
-  [FrameTypes.DATA]: { 0x1: 'END_STREAM', 0x8: 'PADDED' },
-  [FrameTypes.HEADERS]: { 0x1: 'END_STREAM', 0x4: 'END_HEADERS', 0x8: 'PADDED', 0x20: 'PRIORITY' },
-  [FrameTypes.SETTINGS]: { 0x1: 'ACK' },
-  [FrameTypes.PING]: { 0x1: 'ACK' },
-  [FrameTypes.PUSH_PROMISE]: { 0x4: 'END_HEADERS', 0x8: 'PADDED' },
-  [FrameTypes.CONTINUATION]: { 0x4: 'END_HEADERS' },
-};
-
-function flagText(type, flags) {
-  const names = FLAG_NAMES[type] ?? {};
-  const parts = [];
-  for (let bit = 1; bit <= 0x80; bit <<= 1) {
-    if (flags & bit) parts.push(names[bit] ?? `0x${bit.toString(16)}`);
-  }
-  return parts.join('|');
-}
-
 function frameLine(entry) {
   const arrow = entry.direction === 'out' ? '→' : '←';
-  const name = (FRAME_NAMES[entry.type] ?? `0x${entry.type.toString(16)}`).padEnd(13);
+  const name = frameTypeName(entry.type).padEnd(13);
   const stream = `stream ${entry.streamId}`.padEnd(9);
   const length = `${entry.length} octets`.padEnd(13);
   return `  ${arrow} ${name} ${stream} ${length} ${flagText(entry.type, entry.flags)}`.trimEnd();
