@@ -28,28 +28,52 @@ const SEND_HEADERS = Symbol('sendHeaderBlock');
 
 const noop = () => {};
 
-/** A promise with its settle functions; rejections are marked handled (the owner reads them). */
-function deferred() {
-  let resolve;
-  let reject;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(noop);
-  const d = { promise, settled: false };
-  d.resolve = (v) => {
-    if (d.settled) return;
-    d.settled = true;
-    resolve(v);
-  };
-  d.reject = (e) => {
-    if (d.settled) return;
-    d.settled = true;
-    reject(e);
-  };
-  return d;
+/**
+ * A settle-once promise made only when someone asks for it: most streams end without anybody
+ * reading `closed` or `trailers`, and a promise (with its handled-rejection marker) per
+ * stream and purpose is measurable under load. Asked for after settling, it is made settled.
+ * Rejections are marked handled (the owner reads them).
+ */
+class LazyPromise {
+  #promise = null;
+  #resolve = null;
+  #reject = null;
+  #outcome = null;
+  settled = false;
+
+  get promise() {
+    if (this.#promise === null) {
+      const outcome = this.#outcome;
+      if (outcome === null) {
+        this.#promise = new Promise((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      } else {
+        this.#promise = outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.value);
+        this.#outcome = null;
+      }
+      this.#promise.catch(noop);
+    }
+    return this.#promise;
+  }
+
+  resolve(value) {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.#resolve !== null) this.#resolve(value);
+    else this.#outcome = { ok: true, value };
+  }
+
+  reject(error) {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.#reject !== null) this.#reject(error);
+    else this.#outcome = { ok: false, value: error };
+  }
 }
+
+const deferred = () => new LazyPromise();
 
 /** How messages name a stream: by its id, or as a queued request before it has one. */
 export const streamLabel = (id) => (id === null ? 'a queued request' : `stream ${id}`);
@@ -85,7 +109,8 @@ let deliverResponse;
 export class H2Stream {
   #core;
   #id;
-  #abort = new AbortController();
+  /** Made when `signal` is first asked for (aborted at once if the stream failed before). */
+  #abort = null;
   /** What the flow gate sees: the id, and the error once the stream can no longer send. */
   #wire;
   #error = null;
@@ -93,14 +118,16 @@ export class H2Stream {
   #queue = [];
   #queuedBytes = 0;
   #remoteEnded = false;
-  #readController;
+  // The body streams are made when first asked for: a Web Stream costs tens of microseconds
+  // to construct, and most requests never read a body or write through `writable`.
+  #readController = null;
   #pendingPull = null;
   #readableDone = false;
-  #readable;
+  #readable = null;
   #trailers = deferred();
   // outbound
-  #writable;
-  #writeController;
+  #writable = null;
+  #writeController = null;
   #chain = Promise.resolve();
   /** A queued client request: settled when it gets its id (or fails); body writes wait for it. */
   #started = null;
@@ -119,32 +146,6 @@ export class H2Stream {
       this.#started = deferred();
       this.#chain = this.#started.promise;
     }
-    this.#readable = new ReadableStream(
-      {
-        start: (controller) => {
-          this.#readController = controller;
-        },
-        pull: (controller) => this.#pull(controller),
-        cancel: (reason) => this.#cancelReading(reason),
-      },
-      { highWaterMark: 0 },
-    );
-    this.#writable = new WritableStream(
-      {
-        start: (controller) => {
-          this.#writeController = controller;
-        },
-        write: (chunk) => this.#write(chunk, {}),
-        close: () => this.#end(undefined),
-        abort: (reason) => {
-          if (!this.#done) this.#resetWith(ErrorCodes.CANCEL, resetError(id, ErrorCodes.CANCEL, 'local', reason));
-        },
-      },
-      {
-        highWaterMark: core.writableHighWaterMark,
-        size: (chunk) => (typeof chunk === 'string' ? chunk.length : (chunk?.byteLength ?? 0)),
-      },
-    );
     if (localEnded) this.#localEnded = this.#endRequested = true;
     if (remoteEnded) this.#onRemoteEnd();
   }
@@ -164,6 +165,10 @@ export class H2Stream {
 
   /** Aborted, with the error as reason, when the stream is reset or its session ends. */
   get signal() {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      if (this.#error !== null) this.#abort.abort(this.#error);
+    }
     return this.#abort.signal;
   }
 
@@ -173,6 +178,18 @@ export class H2Stream {
    * whole response).
    */
   get readable() {
+    this.#readable ??= new ReadableStream(
+      {
+        start: (controller) => {
+          this.#readController = controller;
+          // Failed before anyone asked: the body is errored, as it would have been.
+          if (this.#readableDone) controller.error(this.#error);
+        },
+        pull: (controller) => this.#pull(controller),
+        cancel: (reason) => this.#cancelReading(reason),
+      },
+      { highWaterMark: 0 },
+    );
     return this.#readable;
   }
 
@@ -186,6 +203,23 @@ export class H2Stream {
    * backlog is below the session's `outboundHighWaterMark`; `close()` ends the stream.
    */
   get writable() {
+    this.#writable ??= new WritableStream(
+      {
+        start: (controller) => {
+          this.#writeController = controller;
+          if (this.#error !== null) controller.error(this.#error);
+        },
+        write: (chunk) => this.#write(chunk, {}),
+        close: () => this.#end(undefined),
+        abort: (reason) => {
+          if (!this.#done) this.#resetWith(ErrorCodes.CANCEL, resetError(this.#id, ErrorCodes.CANCEL, 'local', reason));
+        },
+      },
+      {
+        highWaterMark: this.#core.writableHighWaterMark,
+        size: (chunk) => (typeof chunk === 'string' ? chunk.length : (chunk?.byteLength ?? 0)),
+      },
+    );
     return this.#writable;
   }
 
@@ -458,14 +492,14 @@ export class H2Stream {
     this.#error = error;
     this.#wire.error = error;
     this.#started?.resolve(); // writes queued behind the start now run, and fail with `error`
-    this.#abort.abort(error);
+    this.#abort?.abort(error);
     this.#pendingPull = null;
     this.#dropQueued();
     if (!this.#readableDone) {
       this.#readableDone = true;
-      this.#readController.error(error);
+      this.#readController?.error(error);
     }
-    this.#writeController.error(error);
+    this.#writeController?.error(error);
     this.#trailers.reject(error);
     this[ON_FAIL](error);
     this.#core.failStreamWaits(this.#wire, error);
@@ -487,26 +521,44 @@ export class H2Stream {
   }
 
   static {
-    controllerOf = (stream) => ({
+    // One shared prototype rather than a fresh set of closures per stream.
+    class Control {
+      constructor(stream) {
+        this.stream = stream;
+      }
       /** A queued request got its stream id (its HEADERS are in the engine): writes may go. */
-      start: (id) => {
+      start(id) {
+        const stream = this.stream;
         stream.#id = id;
         stream.#wire.id = id;
         stream.#started?.resolve();
-      },
-      data: (bytes, length) => stream.#onData(bytes, length),
-      remoteEnd: () => stream.#onRemoteEnd(),
-      trailers: (list) => stream.#settleTrailers(list),
-      fail: (error) => stream.#fail(error),
-      resetWith: (code, error) => stream.#resetWith(code, error),
-      callbackFailed: (error) => stream.#callbackFailed(error),
+      }
+      data(bytes, length) {
+        this.stream.#onData(bytes, length);
+      }
+      remoteEnd() {
+        this.stream.#onRemoteEnd();
+      }
+      trailers(list) {
+        this.stream.#settleTrailers(list);
+      }
+      fail(error) {
+        this.stream.#fail(error);
+      }
+      resetWith(code, error) {
+        this.stream.#resetWith(code, error);
+      }
+      callbackFailed(error) {
+        this.stream.#callbackFailed(error);
+      }
       get done() {
-        return stream.#done;
-      },
+        return this.stream.#done;
+      }
       get queuedBytes() {
-        return stream.#queuedBytes;
-      },
-    });
+        return this.stream.#queuedBytes;
+      }
+    }
+    controllerOf = (stream) => new Control(stream);
   }
 }
 
