@@ -20,6 +20,14 @@ const CONNECTION_FIELDS = new Set(['connection', 'keep-alive', 'proxy-connection
 
 const isStream = (value) => value !== null && typeof value === 'object' && typeof value.getReader === 'function';
 
+/** Received fields as `[name, value]` pairs (never-indexed ones carry a third element). */
+function pairsOf(list) {
+  for (const field of list) {
+    if (field.length !== 2) return list.map(([name, value]) => [name, value]);
+  }
+  return list;
+}
+
 function headersOf(list) {
   const headers = new Headers();
   for (const [name, value] of list) headers.append(name, value);
@@ -112,7 +120,8 @@ async function handle(session, stream, handler, { onerror, onconnect }) {
   try {
     request = new Request(url, {
       method: req.method,
-      headers: headersOf(req.headers),
+      // The received pairs as they are (Request copies them into its own Headers anyway).
+      headers: pairsOf(req.headers),
       body: withBody ? stream.readable : null,
       duplex: 'half',
       signal: stream.signal,
@@ -123,7 +132,15 @@ async function handle(session, stream, handler, { onerror, onconnect }) {
     if (!stream.responded) stream.respond(400, [], { endStream: true });
     return undefined;
   }
-  const info = { stream, session, rawHeaders: req.headers, trailers: stream.trailers };
+  const info = {
+    stream,
+    session,
+    rawHeaders: req.headers,
+    // Asked for when read: most handlers never look at request trailers.
+    get trailers() {
+      return stream.trailers;
+    },
+  };
   let response;
   try {
     response = await handler(request, info);
@@ -153,8 +170,39 @@ async function send(stream, response, headOnly) {
     return;
   }
   stream.respond(response.status, list);
-  if (body !== null) await body.pipeTo(stream.writable, { preventClose: true });
+  if (body !== null) await pump(stream, body);
   if (typeof trailers === 'function') trailers = trailers();
   trailers = await trailers;
   await stream.end(trailers === undefined || trailers === null ? undefined : Array.from(new Headers(trailers)));
+}
+
+/**
+ * Writes `body` (a ReadableStream) on `stream` chunk by chunk, as `body.pipeTo(stream.writable,
+ * { preventClose: true })` would, without the stream's WritableStream and the pipe machinery
+ * (the dearest part of answering a small request). A body that fails resets the stream with
+ * CANCEL (as aborting `writable` does, the failure as cause); a write that fails cancels the
+ * body. Either way the failure is thrown.
+ */
+async function pump(stream, body) {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      let result;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        await stream.writable.abort(error).catch(noop);
+        throw error;
+      }
+      if (result.done) return;
+      try {
+        await stream.write(result.value);
+      } catch (error) {
+        reader.cancel(error).catch(noop);
+        throw error;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }
