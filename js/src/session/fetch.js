@@ -61,10 +61,13 @@ export async function sessionFetch(session, input, init) {
     list.push([name, value]);
   }
   const hasBody = request.body !== null && method !== 'GET' && method !== 'HEAD';
+  // A Request made here from a URL without `init.signal` has a signal nothing can abort: no
+  // listener for it.
+  const abortable = input instanceof Request || (init?.signal !== undefined && init?.signal !== null);
   const stream = session.request(list, {
     body: hasBody ? request.body : undefined,
     endStream: !hasBody,
-    signal: request.signal,
+    signal: abortable ? request.signal : undefined,
   });
   let head;
   try {
@@ -75,10 +78,20 @@ export async function sessionFetch(session, input, init) {
     throw error;
   }
   const nullBody = method === 'HEAD' || NULL_BODY_STATUS.has(head.status);
-  const response = new Response(nullBody ? null : stream.readable, { status: head.status, headers: headersOf(head.headers) });
-  const trailers = stream.trailers.then((t) => headersOf(t ?? []));
-  trailers.catch(noop); // its reader owns the rejection; the stream's error also reaches the body
-  define(response, 'trailers', trailers);
+  const response = new Response(nullBody ? null : stream.readable, { status: head.status, headers: pairsOf(head.headers) });
+  let trailers = null;
+  Object.defineProperty(response, 'trailers', {
+    // Made when first read: most callers never look at trailers.
+    get() {
+      if (trailers === null) {
+        trailers = stream.trailers.then((t) => headersOf(t ?? []));
+        trailers.catch(noop); // its reader owns the rejection; the stream's error also reaches the body
+      }
+      return trailers;
+    },
+    enumerable: false,
+    configurable: true,
+  });
   define(response, 'rawHeaders', head.headers);
   define(response, 'stream', stream);
   define(response, 'url', url.href);

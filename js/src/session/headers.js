@@ -121,8 +121,25 @@ export function describeRequest(list) {
   for (const field of list) {
     const name = fieldText(fieldName(field)).toLowerCase();
     const value = fieldText(fieldValue(field));
-    if (!name.startsWith(':')) out.headers.push([name, value]);
-    else if (name !== ':headers' && name.slice(1) in out) out[name.slice(1)] = value;
+    switch (name) {
+      case ':method':
+        out.method = value;
+        break;
+      case ':scheme':
+        out.scheme = value;
+        break;
+      case ':authority':
+        out.authority = value;
+        break;
+      case ':path':
+        out.path = value;
+        break;
+      case ':protocol':
+        out.protocol = value;
+        break;
+      default:
+        if (!name.startsWith(':')) out.headers.push([name, value]);
+    }
   }
   return out;
 }

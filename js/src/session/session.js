@@ -76,6 +76,12 @@ export class H2Session {
   #rapidResets;
   #tracer = null;
   #connectionWindow = 65_535;
+  /**
+   * The peer's MAX_CONCURRENT_STREAMS (Infinity: none set), read from the engine at most once
+   * per chunk received: a settings snapshot per request is measurable, and only a received
+   * SETTINGS frame can change it. `undefined`: read it again.
+   */
+  #peerStreamLimit = undefined;
   #lastSettings = { local: undefined, remote: undefined };
   #stats = { framesIn: 0, framesOut: 0, streamsTotal: 0, resetsSent: 0, resetsReceived: 0 };
   /** Server: called (later, in a microtask) with each new ServerStream; else use incoming(). */
@@ -329,6 +335,7 @@ export class H2Session {
     if (this.#ending || this.#engine === null) return;
     const engine = this.#engine;
     this.#lastReceiveAt = this.#o.clock.now();
+    this.#peerStreamLimit = undefined; // these bytes may carry SETTINGS
     const before = engine.outboundBuffered;
     let events;
     let failure = null;
@@ -657,7 +664,8 @@ export class H2Session {
   #slots() {
     const engine = this.#engine;
     if (engine === null) return 0;
-    let limit = engine.remoteSettings.maxConcurrentStreams ?? Infinity;
+    this.#peerStreamLimit ??= engine.remoteSettings.maxConcurrentStreams ?? Infinity;
+    let limit = this.#peerStreamLimit;
     if (this.#state === 'handshaking') limit = Math.min(limit, ASSUMED_MAX_CONCURRENT_STREAMS);
     return limit - engine.openOutboundStreams;
   }
