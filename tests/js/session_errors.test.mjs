@@ -133,6 +133,49 @@ test('RST_STREAM from the peer: H2StreamResetError; REFUSED_STREAM is a retryabl
   assert.equal(session.state, 'open');
 });
 
+test('a stream reset before anyone asked for its bodies, signal or promises hands them out failed with the reset', async (t) => {
+  // The session makes these only when first asked for; asked for late, they must look as
+  // they would have had they existed all along.
+  let stream;
+  const { peer } = await withPeer(t, 'server', {
+    onstream(s) {
+      stream = s; // touches nothing
+    },
+  });
+  await peer.send(F.headers(1, req('/', 'POST')), F.data(1, 'partial'));
+  await settle();
+  await peer.send(F.rstStream(1, ErrorCodes.CANCEL));
+  await settle();
+  const isReset = (e) => e instanceof H2StreamResetError && e.code === ErrorCodes.CANCEL && e.initiator === 'remote' && e.streamId === 1;
+  assert.ok(stream.signal.aborted);
+  assert.ok(isReset(stream.signal.reason));
+  assert.equal(stream.signal, stream.signal, 'one signal');
+  await assert.rejects(stream.closed, isReset);
+  await assert.rejects(stream.trailers, isReset);
+  await assert.rejects(stream.readable.getReader().read(), isReset);
+  await assert.rejects(stream.writable.getWriter().write(new Uint8Array(1)), isReset);
+  assert.equal(stream.readable, stream.readable, 'one readable');
+  assert.equal(stream.writable, stream.writable, 'one writable');
+});
+
+test('a stream that ended cleanly before anyone asked for its body still delivers it, then closes', async (t) => {
+  let stream;
+  const { peer } = await withPeer(t, 'server', {
+    onstream(s) {
+      stream = s;
+    },
+  });
+  await peer.send(F.headers(1, req('/', 'POST')), F.data(1, 'hello '), F.data(1, 'world', { endStream: true }));
+  await settle();
+  stream.respond(204, [], { endStream: true });
+  await stream.closed; // both sides ended; the body was never read
+  assert.equal(stream.signal.aborted, false);
+  assert.equal(await stream.trailers, null);
+  const chunks = [];
+  for await (const chunk of stream.readable) chunks.push(new TextDecoder().decode(chunk));
+  assert.equal(chunks.join(''), 'hello world');
+});
+
 test('a stream the engine resets for a peer error reports initiator "library"', async (t) => {
   let stream;
   const { peer } = await withPeer(t, 'server', {

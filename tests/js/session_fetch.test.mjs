@@ -65,6 +65,7 @@ test('a response without trailers gives empty trailers; HEAD and 204 have no bod
   });
   const plain = await client.fetch('http://example.test/');
   assert.equal(await plain.text(), 'hello');
+  assert.equal(plain.trailers, plain.trailers, 'one promise');
   assert.equal([...(await plain.trailers)].length, 0);
   const head = await client.fetch('http://example.test/', { method: 'HEAD' });
   assert.equal(head.body, null);
@@ -153,4 +154,54 @@ test('fetch() with an aborted signal resets the stream and rejects with the reas
   await assert.rejects(pending, (e) => e === reason);
   await settle();
   assert.ok(serverStream.signal.aborted, 'the server saw the reset');
+});
+
+test('serve(): a Response body that fails resets the stream with CANCEL, and onerror sees the failure', async (t) => {
+  const seen = [];
+  const failure = new Error('body source broke');
+  let serverStream;
+  const { client } = await fetchPair(
+    t,
+    (request, info) => {
+      serverStream = info.stream;
+      let pulls = 0;
+      const body = new ReadableStream({
+        pull(controller) {
+          if (pulls++ === 0) controller.enqueue(new TextEncoder().encode('first part'));
+          else controller.error(failure);
+        },
+      });
+      return new Response(body);
+    },
+    { onerror: (error) => seen.push(error) },
+  );
+  const stream = client.request(req('/'));
+  assert.equal((await stream.response).status, 200);
+  await assert.rejects(readAll(stream.readable), (e) => e.code === 8 && e.initiator === 'remote'); // CANCEL
+  await settle();
+  assert.deepEqual(seen, [failure]);
+  assert.equal(serverStream.signal.reason.cause, failure);
+});
+
+test('serve(): a client that resets mid-response cancels the Response body with the reset', async (t) => {
+  let cancelled;
+  let serverStream;
+  const { client } = await fetchPair(t, (request, info) => {
+    serverStream = info.stream;
+    const body = new ReadableStream({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(16_384)); // more than the client's window, in time
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    return new Response(body);
+  });
+  const stream = client.request(req('/'));
+  await stream.response;
+  stream.reset();
+  await settle();
+  assert.ok(serverStream.signal.aborted);
+  assert.equal(cancelled, serverStream.signal.reason);
 });

@@ -115,7 +115,8 @@ export function serve(target, handler, options = {}) {
   const { onerror, onconnect, ...sessionOptions } = options;
   const session = target instanceof H2Session ? target : H2Session.server(target, sessionOptions);
   if (session.role !== 'server') throw new H2UsageError('serve() needs a server session', { initiator: 'local' });
-  session.onstream = (stream) => handle(session, stream, handler, { onerror, onconnect });
+  const hooks = { onerror, onconnect };
+  session.onstream = (stream) => handle(session, stream, handler, hooks);
   return session;
 }
 
@@ -126,8 +127,8 @@ async function handle(session, stream, handler, { onerror, onconnect }) {
     stream.respond(501, [], { endStream: true });
     return undefined;
   }
-  const host = req.headers.find(([name]) => name === 'host')?.[1];
-  const url = `${req.scheme ?? 'http'}://${req.authority ?? host ?? 'localhost'}${req.path ?? '/'}`;
+  const authority = req.authority ?? req.headers.find(([name]) => name === 'host')?.[1] ?? 'localhost';
+  const url = `${req.scheme ?? 'http'}://${authority}${req.path ?? '/'}`;
   const withBody = req.method !== 'GET' && req.method !== 'HEAD';
   let request;
   try {
@@ -145,15 +146,7 @@ async function handle(session, stream, handler, { onerror, onconnect }) {
     if (!stream.responded) stream.respond(400, [], { endStream: true });
     return undefined;
   }
-  const info = {
-    stream,
-    session,
-    rawHeaders: req.headers,
-    // Asked for when read: most handlers never look at request trailers.
-    get trailers() {
-      return stream.trailers;
-    },
-  };
+  const info = { stream, session, rawHeaders: req.headers, trailers: stream.trailers };
   let response;
   try {
     response = await handler(request, info);
