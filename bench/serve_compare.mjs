@@ -6,10 +6,11 @@
 // Needs `node scripts/build.mjs` first (the examples import the built package) and h2load
 // (nghttp2-client on Debian). Each server runs in a process of its own; the rounds
 // alternate between the two so that background load hits both alike. Prints every round's
-// req/s, then the best of each and the ratio h2wasm / node:http2.
+// req/s and, on Linux, the server's CPU time per request (user + system, from /proc: steadier
+// than req/s on a busy machine), then the best of each and the ratios h2wasm / node:http2.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -62,6 +63,16 @@ function start(name, argv) {
   });
 }
 
+/** CPU time (user + system) of process `pid` in ms, from /proc; NaN where there is none. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks: USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
 /** One h2load run against `port`; resolves with req/s (and the failure count). */
 function load(port) {
   return new Promise((resolve, reject) => {
@@ -84,18 +95,28 @@ const servers = [
   await start('node:http2', ['--input-type=module', '-e', NODE_SERVER]),
 ];
 const best = new Map(servers.map((s) => [s.name, 0]));
+const leastCpu = new Map(servers.map((s) => [s.name, Infinity]));
 try {
   console.log(`h2load -n ${args.requests} -c ${args.clients} -m ${args.streams} GET ${args.path}, ${args.rounds} round(s)`);
   for (let round = 1; round <= Number(args.rounds); round++) {
     for (const server of servers) {
+      const before = cpuMs(server.child.pid);
       const { rps, failed } = await load(server.port);
+      const cpu = ((cpuMs(server.child.pid) - before) * 1000) / Number(args.requests);
       best.set(server.name, Math.max(best.get(server.name), rps));
-      console.log(`round ${round}  ${server.name.padEnd(10)} ${rps.toFixed(0).padStart(8)} req/s${failed ? `  (${failed} failed)` : ''}`);
+      if (round > 1 || Number(args.rounds) === 1) leastCpu.set(server.name, Math.min(leastCpu.get(server.name), cpu));
+      const cpuText = Number.isNaN(cpu) ? '' : `  ${cpu.toFixed(1).padStart(6)} us CPU/req`;
+      console.log(`round ${round}  ${server.name.padEnd(10)} ${rps.toFixed(0).padStart(8)} req/s${cpuText}${failed ? `  (${failed} failed)` : ''}`);
     }
   }
   const a = best.get('h2wasm');
   const b = best.get('node:http2');
   console.log(`best      h2wasm ${a.toFixed(0)} req/s, node:http2 ${b.toFixed(0)} req/s, ratio ${(a / b).toFixed(2)}`);
+  const ca = leastCpu.get('h2wasm');
+  const cb = leastCpu.get('node:http2');
+  if (Number.isFinite(ca) && Number.isFinite(cb)) {
+    console.log(`least CPU h2wasm ${ca.toFixed(1)} us/req, node:http2 ${cb.toFixed(1)} us/req, ratio ${(ca / cb).toFixed(2)} (rounds after the first)`);
+  }
 } finally {
   for (const s of servers) s.child.kill('SIGKILL');
 }
