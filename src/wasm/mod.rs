@@ -17,6 +17,7 @@
 //!   without another copy.
 
 mod convert;
+mod js;
 
 use std::sync::{Arc, Mutex};
 
@@ -59,13 +60,13 @@ pub struct RawConnection {
 
 impl RawConnection {
     /// The encoded events, as a new `Uint8Array` (the one copy out of wasm memory).
-    fn encoded_events(&mut self) -> js_sys::Uint8Array {
+    fn encoded_events(&mut self) -> js::Uint8Array {
         self.writer.buf.clear();
         for e in &self.events {
             self.writer.event(e);
         }
         self.events.clear();
-        js_sys::Uint8Array::from(self.writer.buf.as_slice())
+        js::Uint8Array::copy_of(self.writer.buf.as_slice())
     }
 }
 
@@ -109,15 +110,15 @@ impl RawConnection {
     /// an error object whose `events` holds the encoded events of the frames before the
     /// failing one.
     #[wasm_bindgen(js_name = receiveData)]
-    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<js_sys::Uint8Array, JsValue> {
+    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<JsValue, JsValue> {
         self.events.clear();
         let result = self.inner.receive_into(Bytes::from(data), &mut self.events);
         let encoded = self.encoded_events();
         match result {
-            Ok(()) => Ok(encoded),
+            Ok(()) => Ok(encoded.into()),
             Err(e) => {
                 let err = error_object(&e);
-                let _ = js_sys::Reflect::set(&err, &"events".into(), &encoded);
+                js::set(&err, "events", &encoded);
                 Err(err.into())
             }
         }
@@ -131,9 +132,9 @@ impl RawConnection {
 
     /// Up to `amount` octets of output (all when `undefined`).
     #[wasm_bindgen(js_name = dataToSend)]
-    pub fn data_to_send(&mut self, amount: Option<u32>) -> js_sys::Uint8Array {
+    pub fn data_to_send(&mut self, amount: Option<u32>) -> JsValue {
         let amount = amount.map(|a| usize::try_from(a).unwrap_or(usize::MAX));
-        js_sys::Uint8Array::from(self.inner.data_to_send(amount).as_ref())
+        js::Uint8Array::copy_of(self.inner.data_to_send(amount).as_ref()).into()
     }
 
     /// Octets waiting in the output buffer.
