@@ -29,6 +29,12 @@ use crate::{ErrorCode, H2Connection, PriorityArgs, Setting, SettingCode};
 
 use self::convert::{error_object, unpack_headers, usage_object, EventWriter, JsConfig};
 
+/// The allocator of the WebAssembly module: talc instead of Rust's default dlmalloc, for its
+/// smaller code (about 6 KB less) and faster large allocations. It reuses freed memory and
+/// grows the linear memory as needed; the memory never shrinks, as with dlmalloc.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The version of the crate that built this module, e.g. `"0.1.0"`.
 #[wasm_bindgen]
 pub fn version() -> String {
