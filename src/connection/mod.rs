@@ -348,7 +348,7 @@ impl H2Connection {
         if stream_id <= highest {
             return Err(H2Error::new(
                 ErrorKind::StreamIdTooLow { stream_id, max_stream_id: highest },
-                format!("stream id {stream_id} is lower than {highest}"),
+                msg!("stream id ", stream_id, " is lower than ", highest),
             ));
         }
         if (stream_id % 2 == 1) != odd {
@@ -365,7 +365,7 @@ impl H2Connection {
         } else {
             self.highest_inbound = stream_id;
         }
-        self.log(|| format!("stream {stream_id} created"));
+        self.log(|| msg!("stream ", stream_id, " created"));
         Ok(())
     }
 

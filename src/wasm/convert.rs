@@ -241,7 +241,7 @@ fn flag(obj: &JsValue, key: &str) -> Result<Option<bool>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| format!("{key} must be a boolean"))
+    v.as_bool().map(Some).ok_or_else(|| msg!(key, " must be a boolean"))
 }
 
 /// Reads an optional unsigned 32-bit integer property.
@@ -254,7 +254,7 @@ fn number(obj: &JsValue, key: &str) -> Result<Option<u32>, String> {
         Some(n) if (0.0..=f64::from(u32::MAX)).contains(&n) && n.fract() == 0.0 => {
             Ok(Some(n as u32))
         }
-        _ => Err(format!("{key} must be an integer in 0..2^32-1")),
+        _ => Err(msg!(key, " must be an integer in 0..2^32-1")),
     }
 }
 

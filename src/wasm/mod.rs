@@ -82,8 +82,7 @@ impl RawConnection {
     /// default client.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<RawConnection, JsValue> {
-        let js =
-            JsConfig::read(&config).map_err(|e| usage(format!("invalid configuration: {e}")))?;
+        let js = JsConfig::read(&config).map_err(|e| usage(msg!("invalid configuration: ", e)))?;
         let mut cfg = js.config;
         let log = js.logger.then(|| Arc::new(Mutex::new(Vec::new())));
         if let Some(sink) = &log {
