@@ -1,4 +1,4 @@
-//! The four JavaScript built-ins the binding calls, declared here instead of depending on
+//! The JavaScript built-ins the binding calls, declared here instead of depending on
 //! js-sys. Linking js-sys exports a descriptor for each of its imports; wasm-bindgen keeps
 //! the function table whole, so the closure trampolines those descriptors point at stay in
 //! the module although nothing calls them (about 10 KB of code).
@@ -22,6 +22,10 @@ extern "C" {
     /// `new Uint8Array(view)`: a JS-owned copy of `octets`.
     #[wasm_bindgen(constructor, js_class = Uint8Array)]
     pub(super) fn copy_of(octets: &[u8]) -> Uint8Array;
+
+    /// `Math.random()`.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub(super) fn math_random() -> f64;
 
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;

@@ -41,6 +41,14 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// 64 random bits from two calls of the host's `Math.random` (32 bits from each), for the
+/// keys of the engine's hash of forgotten stream ids.
+pub(crate) fn random_u64() -> u64 {
+    // Math.random is in [0, 1): scaled by 2^32 and truncated, each call gives 32 bits.
+    let half = || (js::math_random() * 4_294_967_296.0) as u64;
+    (half() << 32) ^ half()
+}
+
 fn js_error(e: &H2Error) -> JsValue {
     error_object(e).into()
 }
