@@ -2,7 +2,7 @@
 // Builds the npm package into js/dist/ from a clean checkout:
 //   1. cargo build of the crate for wasm32-unknown-unknown with the `wasm-release` profile;
 //   2. wasm-bindgen --target web (its version must equal the wasm-bindgen crate's);
-//   3. wasm-opt -Oz from npm `binaryen` (Debian's wasm-opt 108 corrupts this output);
+//   3. wasm-opt from npm `binaryen`, for size (Debian's wasm-opt 108 corrupts this output);
 //   4. the hand-written entry points and declarations from js/src/.
 // Then prints the shipped sizes. Needs the tools that scripts/setup.sh installs.
 import { execFileSync } from 'node:child_process';
@@ -60,9 +60,12 @@ times.bindgen = run('wasm-bindgen', ['--target', 'web', '--out-dir', relative(ro
 const bgWasm = join(wasmOut, 'h2wasm_bg.wasm');
 const beforeOpt = statSync(bgWasm).size;
 // Features come from the module's target_features section; names, producers and that
-// section are metadata the runtimes don't need.
+// section are metadata the runtimes don't need. -Oz alone leaves about 500 gzipped bytes that
+// a control-flow rebuild (flatten + rereloop) and a second -Oz take off, with no measurable
+// change in speed (docs/packaging.md, "Size").
 times.wasmOpt = run(wasmOpt, [
-  '-Oz', '--strip-debug', '--strip-producers', '--strip-target-features',
+  '-Oz', '--flatten', '--rereloop', '-Oz', '-Oz',
+  '--strip-debug', '--strip-producers', '--strip-target-features',
   relative(root, bgWasm), '-o', relative(root, bgWasm),
 ]);
 cpSync(join(root, 'js', 'src'), dist, { recursive: true });

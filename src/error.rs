@@ -123,13 +123,13 @@ impl H2Error {
     pub fn no_such_stream(stream_id: u32) -> Self {
         Self::new(
             ErrorKind::NoSuchStream { stream_id },
-            format!("stream {stream_id} does not exist"),
+            msg!("stream ", stream_id, " does not exist"),
         )
     }
 
     /// A `StreamClosedError`.
     pub fn stream_closed(stream_id: u32) -> Self {
-        Self::new(ErrorKind::StreamClosed { stream_id }, format!("stream {stream_id} is closed"))
+        Self::new(ErrorKind::StreamClosed { stream_id }, msg!("stream ", stream_id, " is closed"))
     }
 
     /// What went wrong.

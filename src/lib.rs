@@ -44,6 +44,9 @@
     )
 )]
 
+#[macro_use]
+mod msg;
+
 pub mod config;
 pub mod connection;
 pub mod error;

@@ -55,12 +55,19 @@ impl SettingCode {
     }
 }
 
+impl SettingCode {
+    /// What `Debug` writes: the RFC name, or `SettingCode(0x…)` for an unknown identifier.
+    pub(crate) fn debug_name(self) -> String {
+        match self.name() {
+            Some(name) => name.to_owned(),
+            None => msg!("SettingCode(", crate::msg::Hex(u64::from(self.0)), ")"),
+        }
+    }
+}
+
 impl fmt::Debug for SettingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "SettingCode({:#x})", self.0),
-        }
+        f.write_str(&self.debug_name())
     }
 }
 
@@ -107,9 +114,16 @@ pub struct InvalidSetting {
     pub error_code: ErrorCode,
 }
 
+impl InvalidSetting {
+    /// The message `Display` writes.
+    pub(crate) fn describe(&self) -> String {
+        msg!("setting ", self.setting.code.debug_name(), " has invalid value ", self.setting.value)
+    }
+}
+
 impl fmt::Display for InvalidSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "setting {:?} has invalid value {}", self.setting.code, self.setting.value)
+        f.write_str(&self.describe())
     }
 }
 

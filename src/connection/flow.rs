@@ -17,8 +17,9 @@ pub const MAX_WINDOW: i64 = (1 << 31) - 1;
 pub fn guarded_add(window: i64, increment: i64) -> H2Result<i64> {
     match window.checked_add(increment) {
         Some(w) if w <= MAX_WINDOW => Ok(w),
-        _ => Err(H2Error::flow_control(format!(
-            "may not increment flow control window past {MAX_WINDOW}"
+        _ => Err(H2Error::flow_control(msg!(
+            "may not increment flow control window past ",
+            MAX_WINDOW
         ))),
     }
 }
@@ -78,8 +79,9 @@ impl WindowManager {
     pub fn open(&mut self, size: i64) -> H2Result<()> {
         self.current = self.current.saturating_add(size);
         if self.current > MAX_WINDOW {
-            return Err(H2Error::flow_control(format!(
-                "flow control window mustn't exceed {MAX_WINDOW}"
+            return Err(H2Error::flow_control(msg!(
+                "flow control window mustn't exceed ",
+                MAX_WINDOW
             )));
         }
         self.max = self.max.max(self.current);

@@ -70,7 +70,7 @@ pub(super) fn content_length(headers: &[HeaderField]) -> H2Result<Option<u64>> {
     let mut found: Option<(&[u8], u64)> = None;
     for h in headers.iter().filter(|h| h.name.as_ref() == b"content-length") {
         if h.value.is_empty() || !h.value.iter().all(u8::is_ascii_digit) {
-            return Err(err(format!("invalid content-length header: '{}'", show(&h.value))));
+            return Err(err(msg!("invalid content-length header: '", show(&h.value), "'")));
         }
         let start = h.value.iter().position(|&d| d != b'0').unwrap_or(h.value.len());
         let digits = h.value.get(start..).unwrap_or(&[]);
@@ -80,9 +80,10 @@ pub(super) fn content_length(headers: &[HeaderField]) -> H2Result<Option<u64>> {
         match found {
             Some((prev, _)) if prev != digits => {
                 let show_num = |d: &[u8]| if d.is_empty() { "0".to_owned() } else { show(d) };
-                return Err(err(format!(
-                    "conflicting content-length headers: {} and {}",
+                return Err(err(msg!(
+                    "conflicting content-length headers: ",
                     show_num(prev),
+                    " and ",
                     show_num(digits)
                 )));
             }
@@ -233,13 +234,13 @@ fn check_field_chars(h: &HeaderField) -> H2Result<()> {
         } else {
             "illegal character in header name"
         };
-        return Err(err(format!("{msg} '{}'", show(&h.name))));
+        return Err(err(msg!(msg, " '", show(&h.name), "'")));
     }
     if !value_chars_ok(&h.value) {
         if h.value.iter().any(|&c| c == 0 || c == b'\n' || c == b'\r') {
-            return Err(err(format!("illegal character in header value '{}'", show(&h.value))));
+            return Err(err(msg!("illegal character in header value '", show(&h.value), "'")));
         }
-        return Err(err(format!("header value surrounded by whitespace '{}'", show(&h.value))));
+        return Err(err(msg!("header value surrounded by whitespace '", show(&h.value), "'")));
     }
     Ok(())
 }
@@ -329,13 +330,15 @@ impl Broken {
         err(match self {
             Broken::ZeroLengthName => "received header name with zero length".to_owned(),
             Broken::DuplicatePseudo => {
-                format!("received duplicate pseudo-header field '{name}'")
+                msg!("received duplicate pseudo-header field '", &name, "'")
             }
-            Broken::PseudoOutOfSequence => format!("pseudo-header field out of sequence: '{name}'"),
-            Broken::CustomPseudo => format!("received custom pseudo-header field '{name}'"),
-            Broken::Te => format!("invalid value for TE header: '{value}'"),
+            Broken::PseudoOutOfSequence => {
+                msg!("pseudo-header field out of sequence: '", &name, "'")
+            }
+            Broken::CustomPseudo => msg!("received custom pseudo-header field '", &name, "'"),
+            Broken::Te => msg!("invalid value for TE header: '", &value, "'"),
             Broken::ConnectionSpecific => {
-                format!("connection-specific header field present: '{name}'")
+                msg!("connection-specific header field present: '", &name, "'")
             }
             Broken::MultipleHosts => "request header block has multiple Host headers".to_owned(),
             Broken::EmptyPath => "an empty :path header is forbidden".to_owned(),

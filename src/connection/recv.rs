@@ -174,7 +174,7 @@ impl H2Connection {
 
     /// Maps a frame-level error to the error python h2 raises for it.
     fn frame_error(&self, e: FrameError) -> H2Error {
-        let msg = e.to_string();
+        let msg = e.describe();
         let strict = self.config.strict_rfc;
         match e.kind {
             FrameErrorKind::TooLarge { .. } => H2Error::new(ErrorKind::FrameTooLarge, msg),
@@ -351,16 +351,17 @@ impl H2Connection {
             content_length,
         });
         fields.map_err(|e| match e {
-            hpack::DecodeError::HeaderListTooLarge => {
-                H2Error::new(ErrorKind::DenialOfService, format!("oversized header block: {e}"))
-            }
+            hpack::DecodeError::HeaderListTooLarge => H2Error::new(
+                ErrorKind::DenialOfService,
+                msg!("oversized header block: ", e.describe()),
+            ),
             _ => {
                 let code = if self.config.strict_rfc {
                     ErrorCode::COMPRESSION_ERROR
                 } else {
                     ErrorCode::PROTOCOL_ERROR
                 };
-                H2Error::protocol_with(code, format!("error decoding header block: {e}"))
+                H2Error::protocol_with(code, msg!("error decoding header block: ", e.describe()))
             }
         })
     }
@@ -462,7 +463,7 @@ impl H2Connection {
                 }
                 return Err(Stop::Conn(H2Error::new(
                     ErrorKind::TooManyStreams,
-                    format!("max inbound streams is {max}, {open} open"),
+                    msg!("max inbound streams is ", max, ", ", open, " open"),
                 )));
             }
         }
@@ -648,7 +649,7 @@ impl H2Connection {
             if let Some(code) = invalid {
                 return Err(H2Error::new(
                     ErrorKind::InvalidSettingsValue(code),
-                    format!("setting {:?} has invalid value {}", s.code, s.value),
+                    msg!("setting ", s.code.debug_name(), " has invalid value ", s.value),
                 ));
             }
         }
@@ -897,8 +898,10 @@ impl H2Connection {
 /// depend on itself (a connection error, as in h2).
 fn priority_event(stream_id: u32, spec: frame::PrioritySpec) -> Result<PriorityUpdated, Stop> {
     if spec.dependency == stream_id {
-        return Err(Stop::Conn(H2Error::protocol(format!(
-            "stream {stream_id} may not depend on itself"
+        return Err(Stop::Conn(H2Error::protocol(msg!(
+            "stream ",
+            stream_id,
+            " may not depend on itself"
         ))));
     }
     Ok(PriorityUpdated {
@@ -963,6 +966,6 @@ fn reset_event(stream_id: u32) -> Event {
 fn body_length_error(expected: u64, actual: u64) -> H2Error {
     H2Error::new(
         ErrorKind::InvalidBodyLength { expected, actual },
-        format!("expected {expected} bytes, received {actual}"),
+        msg!("expected ", expected, " bytes, received ", actual),
     )
 }

@@ -36,13 +36,11 @@ impl PriorityArgs {
     /// Checks the fields for `stream_id` (python h2's `_add_frame_priority`).
     fn to_spec(self, stream_id: u32) -> H2Result<PrioritySpec> {
         if self.depends_on == Some(stream_id) {
-            return Err(H2Error::protocol(format!("stream {stream_id} may not depend on itself")));
+            return Err(H2Error::protocol(msg!("stream ", stream_id, " may not depend on itself")));
         }
         let weight = self.weight.unwrap_or(16);
         if !(1..=256).contains(&weight) {
-            return Err(H2Error::protocol(format!(
-                "weight must be between 1 and 256, not {weight}"
-            )));
+            return Err(H2Error::protocol(msg!("weight must be between 1 and 256, not ", weight)));
         }
         Ok(PrioritySpec {
             dependency: self.depends_on.unwrap_or(0),
@@ -179,7 +177,7 @@ impl H2Connection {
         priority: PriorityArgs,
     ) -> H2Result<()> {
         if stream_id > MAX_STREAM_ID {
-            return Err(H2Error::protocol(format!("invalid stream id {stream_id}")));
+            return Err(H2Error::protocol(msg!("invalid stream id ", stream_id)));
         }
         if !self.streams.contains(stream_id) {
             self.check_may_open_stream()?;
@@ -189,7 +187,7 @@ impl H2Connection {
             if open.saturating_add(1) > max {
                 return Err(H2Error::new(
                     ErrorKind::TooManyStreams,
-                    format!("max outbound streams is {max}, {open} open"),
+                    msg!("max outbound streams is ", max, ", ", open, " open"),
                 ));
             }
         }
@@ -312,8 +310,11 @@ impl H2Connection {
         if frame_size > 0 {
             let window = self.local_flow_control_window(stream_id)?;
             if size > window {
-                return Err(H2Error::flow_control(format!(
-                    "cannot send {frame_size} bytes, flow control window is {window}"
+                return Err(H2Error::flow_control(msg!(
+                    "cannot send ",
+                    frame_size,
+                    " bytes, flow control window is ",
+                    window
                 )));
             }
         }
@@ -358,8 +359,9 @@ impl H2Connection {
         stream_id: Option<u32>,
     ) -> H2Result<()> {
         if !(1..=MAX_STREAM_ID).contains(&increment) {
-            return Err(H2Error::invalid_input(format!(
-                "flow control increment must be between 1 and {MAX_STREAM_ID}"
+            return Err(H2Error::invalid_input(msg!(
+                "flow control increment must be between 1 and ",
+                MAX_STREAM_ID
             )));
         }
         self.conn_input(CI::SendWindowUpdate)?;
@@ -401,7 +403,7 @@ impl H2Connection {
             return Err(H2Error::protocol("cannot recursively push streams"));
         }
         if promised_stream_id > MAX_STREAM_ID {
-            return Err(H2Error::protocol(format!("invalid stream id {promised_stream_id}")));
+            return Err(H2Error::protocol(msg!("invalid stream id ", promised_stream_id)));
         }
         self.begin_stream(promised_stream_id, false)?;
         self.stream_input(stream_id, SI::SendPushPromise)?;
@@ -435,9 +437,10 @@ impl H2Connection {
     /// Sends a PING with 8 octets of opaque data.
     pub fn ping(&mut self, opaque_data: &[u8]) -> H2Result<()> {
         let payload: [u8; 8] = opaque_data.try_into().map_err(|_| {
-            H2Error::invalid_input(format!(
-                "invalid value for ping data: {} octets",
-                opaque_data.len()
+            H2Error::invalid_input(msg!(
+                "invalid value for ping data: ",
+                opaque_data.len(),
+                " octets"
             ))
         })?;
         self.conn_input(CI::SendPing)?;
@@ -483,7 +486,7 @@ impl H2Connection {
             if let Err(e) = st::validate(*s) {
                 return Err(H2Error::new(
                     ErrorKind::InvalidSettingsValue(e.error_code),
-                    e.to_string(),
+                    e.describe(),
                 ));
             }
         }
@@ -525,7 +528,7 @@ impl H2Connection {
         }
         self.conn_input(CI::SendPriority)?;
         if stream_id == 0 || stream_id > MAX_STREAM_ID {
-            return Err(H2Error::protocol(format!("invalid stream id {stream_id} for PRIORITY")));
+            return Err(H2Error::protocol(msg!("invalid stream id ", stream_id, " for PRIORITY")));
         }
         let spec = priority.to_spec(stream_id)?;
         self.queue(frame::Priority { stream_id, spec });
@@ -560,8 +563,10 @@ impl H2Connection {
         // Only 0 is refused up front (h2's `stream_id <= 0` ValueError); any other unknown
         // id, even one above 2^31-1, is a NoSuchStreamError after the connection is credited.
         if stream_id == 0 {
-            return Err(H2Error::invalid_input(format!(
-                "stream id {stream_id} is not valid for acknowledge_received_data"
+            return Err(H2Error::invalid_input(msg!(
+                "stream id ",
+                stream_id,
+                " is not valid for acknowledge_received_data"
             )));
         }
         let conn_increment = self.recv_window.process_bytes(acknowledged_size);
@@ -593,8 +598,9 @@ impl H2Connection {
             return Err(H2Error::new(ErrorKind::Rfc1122, "servers must not send PRIORITY_UPDATE"));
         }
         if prioritized_stream_id == 0 || prioritized_stream_id > MAX_STREAM_ID {
-            return Err(H2Error::protocol(format!(
-                "invalid prioritized stream id {prioritized_stream_id}"
+            return Err(H2Error::protocol(msg!(
+                "invalid prioritized stream id ",
+                prioritized_stream_id
             )));
         }
         self.check_open_for_extension()?;
@@ -621,12 +627,14 @@ impl H2Connection {
         payload: Bytes,
     ) -> H2Result<()> {
         if kind <= frame::kind::CONTINUATION {
-            return Err(H2Error::invalid_input(format!(
-                "frame type {kind:#x} is not an extension type"
+            return Err(H2Error::invalid_input(msg!(
+                "frame type ",
+                crate::msg::Hex(u64::from(kind)),
+                " is not an extension type"
             )));
         }
         if stream_id > MAX_STREAM_ID {
-            return Err(H2Error::invalid_input(format!("invalid stream id {stream_id}")));
+            return Err(H2Error::invalid_input(msg!("invalid stream id ", stream_id)));
         }
         self.check_open_for_extension()?;
         self.queue_extension(frame::Unknown { kind, flags, stream_id, payload }.into())
@@ -647,8 +655,10 @@ impl H2Connection {
             self.out.truncate(start);
             return Err(H2Error::new(
                 ErrorKind::FrameTooLarge,
-                format!(
-                    "frame of {payload_len} octets exceeds the peer's maximum of {}",
+                msg!(
+                    "frame of ",
+                    payload_len,
+                    " octets exceeds the peer's maximum of ",
                     self.max_outbound_frame_size
                 ),
             ));

@@ -74,6 +74,34 @@ pub enum ConnectionInput {
     RecvAltSvc,
 }
 
+impl ConnectionInput {
+    /// The input's name, as `Debug` writes it (`"SendHeaders"`), for messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ConnectionInput::SendHeaders => "SendHeaders",
+            ConnectionInput::SendPushPromise => "SendPushPromise",
+            ConnectionInput::SendData => "SendData",
+            ConnectionInput::SendGoAway => "SendGoAway",
+            ConnectionInput::SendWindowUpdate => "SendWindowUpdate",
+            ConnectionInput::SendPing => "SendPing",
+            ConnectionInput::SendSettings => "SendSettings",
+            ConnectionInput::SendRstStream => "SendRstStream",
+            ConnectionInput::SendPriority => "SendPriority",
+            ConnectionInput::SendAltSvc => "SendAltSvc",
+            ConnectionInput::RecvHeaders => "RecvHeaders",
+            ConnectionInput::RecvPushPromise => "RecvPushPromise",
+            ConnectionInput::RecvData => "RecvData",
+            ConnectionInput::RecvGoAway => "RecvGoAway",
+            ConnectionInput::RecvWindowUpdate => "RecvWindowUpdate",
+            ConnectionInput::RecvPing => "RecvPing",
+            ConnectionInput::RecvSettings => "RecvSettings",
+            ConnectionInput::RecvRstStream => "RecvRstStream",
+            ConnectionInput::RecvPriority => "RecvPriority",
+            ConnectionInput::RecvAltSvc => "RecvAltSvc",
+        }
+    }
+}
+
 /// The transition table: the next state, or `None` when `input` is not allowed in `state`.
 pub fn next_state(state: ConnectionState, input: ConnectionInput) -> Option<ConnectionState> {
     use ConnectionInput as I;
@@ -125,7 +153,12 @@ impl ConnectionMachine {
             None => {
                 let old = self.state;
                 self.state = ConnectionState::Closed;
-                Err(H2Error::protocol(format!("invalid input {input:?} in state {old:?}")))
+                Err(H2Error::protocol(msg!(
+                    "invalid input ",
+                    input.name(),
+                    " in state ",
+                    old.name()
+                )))
             }
         }
     }
@@ -134,5 +167,46 @@ impl ConnectionMachine {
 impl Default for ConnectionMachine {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn names_are_what_debug_writes() {
+        use ConnectionInput as I;
+        use ConnectionState as S;
+        let inputs = [
+            I::SendHeaders,
+            I::SendPushPromise,
+            I::SendData,
+            I::SendGoAway,
+            I::SendWindowUpdate,
+            I::SendPing,
+            I::SendSettings,
+            I::SendRstStream,
+            I::SendPriority,
+            I::SendAltSvc,
+            I::RecvHeaders,
+            I::RecvPushPromise,
+            I::RecvData,
+            I::RecvGoAway,
+            I::RecvWindowUpdate,
+            I::RecvPing,
+            I::RecvSettings,
+            I::RecvRstStream,
+            I::RecvPriority,
+            I::RecvAltSvc,
+        ];
+        for input in inputs {
+            assert_eq!(input.name(), format!("{input:?}"));
+        }
+        for state in [S::Idle, S::ClientOpen, S::ServerOpen, S::Closed] {
+            assert_eq!(state.name(), format!("{state:?}"));
+        }
     }
 }

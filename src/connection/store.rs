@@ -10,7 +10,6 @@
 //! stream is opened (or [`StreamStore::count_open`] is called), then moves to the closed-stream
 //! memory, which keeps at most `max_closed` ids and forgets the oldest first.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
@@ -103,11 +102,26 @@ pub(super) struct SeededIds {
 
 impl Default for SeededIds {
     fn default() -> Self {
-        // std's RandomState holds random keys (where the platform has randomness); two
-        // hashes of constants turn them into ours.
-        let random = RandomState::new();
-        SeededIds { k0: random.hash_one(0x5eed_u64), k1: random.hash_one(0x1d5_u64) | 1 }
+        let (k0, k1) = random_keys();
+        SeededIds { k0, k1: k1 | 1 }
     }
+}
+
+/// Two random keys. std's RandomState holds random keys where the platform has randomness;
+/// two hashes of constants turn them into ours.
+#[cfg(not(all(target_arch = "wasm32", not(feature = "no-js"))))]
+fn random_keys() -> (u64, u64) {
+    let random = std::collections::hash_map::RandomState::new();
+    (random.hash_one(0x5eed_u64), random.hash_one(0x1d5_u64))
+}
+
+/// Two random keys. In the JavaScript binding they come from the host's `Math.random`:
+/// wasm32-unknown-unknown has no entropy source, so std's RandomState falls back to the
+/// addresses of a stack and a heap variable there, which a peer could predict, and hashing
+/// them costs SipHash in the module.
+#[cfg(all(target_arch = "wasm32", not(feature = "no-js")))]
+fn random_keys() -> (u64, u64) {
+    (crate::wasm::random_u64(), crate::wasm::random_u64())
 }
 
 impl BuildHasher for SeededIds {

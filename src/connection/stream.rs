@@ -129,6 +129,33 @@ pub enum StreamInput {
 }
 
 impl StreamInput {
+    /// The input's name, as `Debug` writes it (`"SendHeaders"`), for messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            StreamInput::SendHeaders => "SendHeaders",
+            StreamInput::SendPushPromise => "SendPushPromise",
+            StreamInput::SendRstStream => "SendRstStream",
+            StreamInput::SendData => "SendData",
+            StreamInput::SendWindowUpdate => "SendWindowUpdate",
+            StreamInput::SendEndStream => "SendEndStream",
+            StreamInput::RecvHeaders => "RecvHeaders",
+            StreamInput::RecvPushPromise => "RecvPushPromise",
+            StreamInput::RecvRstStream => "RecvRstStream",
+            StreamInput::RecvData => "RecvData",
+            StreamInput::RecvWindowUpdate => "RecvWindowUpdate",
+            StreamInput::RecvEndStream => "RecvEndStream",
+            StreamInput::RecvContinuation => "RecvContinuation",
+            StreamInput::SendInformationalHeaders => "SendInformationalHeaders",
+            StreamInput::RecvInformationalHeaders => "RecvInformationalHeaders",
+            StreamInput::SendAltSvc => "SendAltSvc",
+            StreamInput::RecvAltSvc => "RecvAltSvc",
+            StreamInput::UpgradeClient => "UpgradeClient",
+            StreamInput::UpgradeServer => "UpgradeServer",
+        }
+    }
+}
+
+impl StreamInput {
     /// Every input, for exhaustive tests.
     pub const ALL: [StreamInput; 19] = [
         StreamInput::SendHeaders,
@@ -434,7 +461,12 @@ impl StreamMachine {
         let Some(&Some((action, next))) = entry else {
             let old = self.state;
             self.state = StreamState::Closed;
-            return Err(Fault::Protocol(format!("invalid input {input:?} in state {old:?}")));
+            return Err(Fault::Protocol(msg!(
+                "invalid input ",
+                input.name(),
+                " in state ",
+                old.name()
+            )));
         };
         self.state = next;
         let result = self.act(action);
@@ -597,6 +629,16 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn names_are_what_debug_writes() {
+        for input in StreamInput::ALL {
+            assert_eq!(input.name(), format!("{input:?}"));
+        }
+        for state in StreamState::ALL {
+            assert_eq!(state.name(), format!("{state:?}"));
+        }
+    }
 
     #[test]
     fn the_lookup_table_is_the_transition_function() {

@@ -101,36 +101,39 @@ impl FrameError {
     }
 }
 
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FrameError {
+    /// The message `Display` writes.
+    pub(crate) fn describe(&self) -> String {
         let name = kind::name(self.header.kind).unwrap_or("unknown");
         let h = &self.header;
         match self.kind {
             FrameErrorKind::TooLarge { max } => {
-                write!(f, "{name} frame of {} octets exceeds the maximum of {max}", h.length)
+                msg!(name, " frame of ", h.length, " octets exceeds the maximum of ", max)
             }
-            FrameErrorKind::StreamIdRequired => write!(f, "{name} frame on stream 0"),
+            FrameErrorKind::StreamIdRequired => msg!(name, " frame on stream 0"),
             FrameErrorKind::StreamIdForbidden => {
-                write!(f, "{name} frame on stream {}; it must be 0", h.stream_id)
+                msg!(name, " frame on stream ", h.stream_id, "; it must be 0")
             }
-            FrameErrorKind::BadLength => {
-                write!(f, "{name} frame with invalid length {}", h.length)
-            }
+            FrameErrorKind::BadLength => msg!(name, " frame with invalid length ", h.length),
             FrameErrorKind::SettingsAckWithPayload => {
-                write!(f, "SETTINGS ACK with a {}-octet payload", h.length)
+                msg!("SETTINGS ACK with a ", h.length, "-octet payload")
             }
-            FrameErrorKind::BadPadding => write!(f, "{name} frame padding is too long"),
+            FrameErrorKind::BadPadding => msg!(name, " frame padding is too long"),
             FrameErrorKind::ZeroWindowIncrement => {
-                write!(f, "WINDOW_UPDATE with increment 0 on stream {}", h.stream_id)
+                msg!("WINDOW_UPDATE with increment 0 on stream ", h.stream_id)
             }
             FrameErrorKind::InvalidPromisedStreamId => {
-                write!(f, "PUSH_PROMISE on stream {} promises an invalid stream id", h.stream_id)
+                msg!("PUSH_PROMISE on stream ", h.stream_id, " promises an invalid stream id")
             }
-            FrameErrorKind::InvalidPrioritizedStreamId => {
-                write!(f, "PRIORITY_UPDATE for stream 0")
-            }
-            FrameErrorKind::BadAltSvcOrigin => write!(f, "ALTSVC origin length overruns frame"),
+            FrameErrorKind::InvalidPrioritizedStreamId => msg!("PRIORITY_UPDATE for stream 0"),
+            FrameErrorKind::BadAltSvcOrigin => msg!("ALTSVC origin length overruns frame"),
         }
+    }
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
     }
 }
 

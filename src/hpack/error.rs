@@ -61,9 +61,10 @@ impl DecodeError {
     }
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl DecodeError {
+    /// The message `Display` writes.
+    pub(crate) const fn describe(&self) -> &'static str {
+        match self {
             DecodeError::Truncated => "header block ends inside a representation",
             DecodeError::IntegerOverflow => "HPACK integer longer than 4 continuation octets",
             DecodeError::InvalidIndex => "HPACK index is 0 or past the end of the tables",
@@ -82,7 +83,13 @@ impl fmt::Display for DecodeError {
             DecodeError::HeaderListTooLarge => {
                 "header list larger than SETTINGS_MAX_HEADER_LIST_SIZE"
             }
-        })
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
     }
 }
 

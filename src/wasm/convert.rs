@@ -35,6 +35,8 @@ use crate::error::{ErrorKind, H2Error};
 use crate::events::*;
 use crate::header::HeaderField;
 
+use super::js::{get, set, Object};
+
 /// Appends events to a reusable buffer in the layout above.
 #[derive(Debug, Default)]
 pub(super) struct EventWriter {
@@ -196,14 +198,10 @@ impl EventWriter {
     }
 }
 
-fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
 /// The JS error object for an engine error: `{ kind, code, message, streamId, maxStreamId,
 /// expectedLength, actualLength }`; the JS layer turns it into an `Error` subclass.
-pub(super) fn error_object(e: &H2Error) -> js_sys::Object {
-    let obj = js_sys::Object::new();
+pub(super) fn error_object(e: &H2Error) -> Object {
+    let obj = Object::new();
     set(&obj, "kind", &JsValue::from_str(e.type_name()));
     set(&obj, "message", &JsValue::from_str(e.message()));
     if let Some(code) = e.error_code() {
@@ -226,8 +224,8 @@ pub(super) fn error_object(e: &H2Error) -> js_sys::Object {
 }
 
 /// An `InvalidInputError` object for a malformed argument.
-pub(super) fn usage_object(message: &str) -> js_sys::Object {
-    let obj = js_sys::Object::new();
+pub(super) fn usage_object(message: &str) -> Object {
+    let obj = Object::new();
     set(&obj, "kind", &JsValue::from_str("InvalidInputError"));
     set(&obj, "message", &JsValue::from_str(message));
     obj
@@ -237,17 +235,13 @@ fn us(v: u32) -> usize {
     usize::try_from(v).unwrap_or(usize::MAX)
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// Reads an optional boolean property; anything but a boolean or `undefined` is an error.
 fn flag(obj: &JsValue, key: &str) -> Result<Option<bool>, String> {
     let v = get(obj, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| format!("{key} must be a boolean"))
+    v.as_bool().map(Some).ok_or_else(|| msg!(key, " must be a boolean"))
 }
 
 /// Reads an optional unsigned 32-bit integer property.
@@ -260,7 +254,7 @@ fn number(obj: &JsValue, key: &str) -> Result<Option<u32>, String> {
         Some(n) if (0.0..=f64::from(u32::MAX)).contains(&n) && n.fract() == 0.0 => {
             Ok(Some(n as u32))
         }
-        _ => Err(format!("{key} must be an integer in 0..2^32-1")),
+        _ => Err(msg!(key, " must be an integer in 0..2^32-1")),
     }
 }
 

@@ -17,6 +17,7 @@
 //!   without another copy.
 
 mod convert;
+mod js;
 
 use std::sync::{Arc, Mutex};
 
@@ -28,10 +29,24 @@ use crate::{ErrorCode, H2Connection, PriorityArgs, Setting, SettingCode};
 
 use self::convert::{error_object, unpack_headers, usage_object, EventWriter, JsConfig};
 
+/// The allocator of the WebAssembly module: talc instead of Rust's default dlmalloc, for its
+/// smaller code (about 6 KB less) and faster large allocations. It reuses freed memory and
+/// grows the linear memory as needed; the memory never shrinks, as with dlmalloc.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The version of the crate that built this module, e.g. `"0.1.0"`.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// 64 random bits from two calls of the host's `Math.random` (32 bits from each), for the
+/// keys of the engine's hash of forgotten stream ids.
+pub(crate) fn random_u64() -> u64 {
+    // Math.random is in [0, 1): scaled by 2^32 and truncated, each call gives 32 bits.
+    let half = || (js::math_random() * 4_294_967_296.0) as u64;
+    (half() << 32) ^ half()
 }
 
 fn js_error(e: &H2Error) -> JsValue {
@@ -59,13 +74,13 @@ pub struct RawConnection {
 
 impl RawConnection {
     /// The encoded events, as a new `Uint8Array` (the one copy out of wasm memory).
-    fn encoded_events(&mut self) -> js_sys::Uint8Array {
+    fn encoded_events(&mut self) -> js::Uint8Array {
         self.writer.buf.clear();
         for e in &self.events {
             self.writer.event(e);
         }
         self.events.clear();
-        js_sys::Uint8Array::from(self.writer.buf.as_slice())
+        js::Uint8Array::copy_of(self.writer.buf.as_slice())
     }
 }
 
@@ -75,8 +90,7 @@ impl RawConnection {
     /// default client.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<RawConnection, JsValue> {
-        let js =
-            JsConfig::read(&config).map_err(|e| usage(format!("invalid configuration: {e}")))?;
+        let js = JsConfig::read(&config).map_err(|e| usage(msg!("invalid configuration: ", e)))?;
         let mut cfg = js.config;
         let log = js.logger.then(|| Arc::new(Mutex::new(Vec::new())));
         if let Some(sink) = &log {
@@ -109,15 +123,15 @@ impl RawConnection {
     /// an error object whose `events` holds the encoded events of the frames before the
     /// failing one.
     #[wasm_bindgen(js_name = receiveData)]
-    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<js_sys::Uint8Array, JsValue> {
+    pub fn receive_data(&mut self, data: Vec<u8>) -> Result<JsValue, JsValue> {
         self.events.clear();
         let result = self.inner.receive_into(Bytes::from(data), &mut self.events);
         let encoded = self.encoded_events();
         match result {
-            Ok(()) => Ok(encoded),
+            Ok(()) => Ok(encoded.into()),
             Err(e) => {
                 let err = error_object(&e);
-                let _ = js_sys::Reflect::set(&err, &"events".into(), &encoded);
+                js::set(&err, "events", &encoded);
                 Err(err.into())
             }
         }
@@ -131,9 +145,9 @@ impl RawConnection {
 
     /// Up to `amount` octets of output (all when `undefined`).
     #[wasm_bindgen(js_name = dataToSend)]
-    pub fn data_to_send(&mut self, amount: Option<u32>) -> js_sys::Uint8Array {
+    pub fn data_to_send(&mut self, amount: Option<u32>) -> JsValue {
         let amount = amount.map(|a| usize::try_from(a).unwrap_or(usize::MAX));
-        js_sys::Uint8Array::from(self.inner.data_to_send(amount).as_ref())
+        js::Uint8Array::copy_of(self.inner.data_to_send(amount).as_ref()).into()
     }
 
     /// Octets waiting in the output buffer.
