@@ -119,6 +119,13 @@ export async function startBridge(targetPort) {
   wss.on('connection', (ws) => {
     const tcp = net.connect({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true });
     const duplex = createWebSocketStream(ws);
+    // When the TCP side ends, close with 1000 (ws's own ending closes without a code, which
+    // the client sees as 1005, and does so only when the client's close had not come first:
+    // a race). _final runs after every earlier write reached ws.send, so the data goes first.
+    duplex._final = (callback) => {
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+      callback();
+    };
     const bridge = { ws, tcp, duplex };
     bridges.add(bridge);
     duplex.on('error', () => tcp.destroy());
