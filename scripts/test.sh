@@ -132,6 +132,7 @@ node_tests=(
   tests/js/session_fetch.test.mjs
   tests/js/session_upgrade.test.mjs
   tests/js/session_queue.test.mjs
+  tests/js/session_priority.test.mjs
   tests/js/transports_node.test.mjs
   tests/js/transports_websocket.test.mjs
 )

@@ -9,6 +9,7 @@ import { ErrorCodes } from '../constants.js';
 import { H2UsageError } from '../errors.js';
 // A cycle (session.js imports sessionFetch): both sides use the other only inside functions.
 import { H2Session } from './session.js';
+import { checkPriority } from './priority.js';
 
 const noop = () => {};
 
@@ -45,7 +46,23 @@ function define(target, name, value) {
  * ordered received list), `stream` (the ClientStream) and `url`. Failures reject with the
  * session's H2Error classes (H2RefusedStreamError is retryable).
  */
+/** Fetch's priority hints (RequestInit.priority). */
+const FETCH_PRIORITY_HINTS = new Set(['high', 'low', 'auto']);
+
 export async function sessionFetch(session, input, init) {
+  // `priority`: our RFC 9218 object goes to request(); Fetch's own hints ('high', 'low',
+  // 'auto') are hints a fetch may ignore, and this one does. The Request never sees it.
+  let priority;
+  if (init?.priority !== undefined) {
+    const hint = init.priority;
+    if (typeof hint === 'string') {
+      if (!FETCH_PRIORITY_HINTS.has(hint)) throw new TypeError(`fetch(): priority must be 'high', 'low', 'auto' or { urgency, incremental }, got '${hint}'`);
+    } else {
+      priority = checkPriority(hint, 'fetch(): priority');
+    }
+    init = { ...init };
+    delete init.priority;
+  }
   const options = init !== undefined && isStream(init.body) ? { ...init, duplex: 'half' } : init;
   const request = input instanceof Request && options === undefined ? input : new Request(input, options);
   const url = new URL(request.url);
@@ -68,6 +85,7 @@ export async function sessionFetch(session, input, init) {
     body: hasBody ? request.body : undefined,
     endStream: !hasBody,
     signal: abortable ? request.signal : undefined,
+    priority,
   });
   let head;
   try {

@@ -38,6 +38,20 @@ export function findField(list, name) {
   return undefined;
 }
 
+/** The values of every field named `name` (lower case) in a list, in order. */
+export function fieldValues(list, name) {
+  const out = [];
+  for (const field of list) {
+    if (fieldText(fieldName(field)).toLowerCase() === name) out.push(fieldText(fieldValue(field)));
+  }
+  return out;
+}
+
+/** `list` without its fields named `name` (lower case). */
+export function withoutField(list, name) {
+  return list.filter((field) => fieldText(fieldName(field)).toLowerCase() !== name);
+}
+
 /** Whether an outbound list already has a pseudo-header field (a name starting with ':'). */
 export function hasPseudo(list) {
   return list.some((field) => fieldText(fieldName(field)).startsWith(':'));

@@ -9,7 +9,8 @@
 
 import { ErrorCodes } from '../constants.js';
 import { H2QueueFullError, H2SessionClosingError, H2TimeoutError, H2UsageError } from '../errors.js';
-import { describeRequest, findField, hasPseudo, headerList } from './headers.js';
+import { describeRequest, findField, hasPseudo, headerList, withoutField } from './headers.js';
+import { checkPriority, priorityField, priorityOfFields } from './priority.js';
 import { ClientStream, INTERNAL, resetError, sendRequestBody, streamEntry, streamLabel } from './stream.js';
 
 /**
@@ -46,9 +47,16 @@ export class ClientRequests {
    * engine's error when it refuses the headers of a request started now, and with
    * H2QueueFullError when the queue is full.
    */
-  open(headers, { body, endStream, signal, timeoutMs } = {}) {
-    const list = headerList(headers);
+  open(headers, { body, endStream, signal, timeoutMs, priority } = {}) {
+    let list = headerList(headers);
     if (!hasPseudo(list)) throw new H2UsageError('request headers need :method, :scheme, :authority and :path', { initiator: 'local' });
+    let signalled;
+    if (priority === undefined || priority === null) {
+      signalled = priorityOfFields(list); // a `priority` field the caller wrote themselves
+    } else {
+      signalled = checkPriority(priority);
+      list = withPriorityField(list, priorityField(signalled));
+    }
     const method = findField(list, ':method');
     const hasBody = body !== undefined && body !== null;
     const end = endStream ?? (!hasBody && method !== 'CONNECT');
@@ -64,7 +72,7 @@ export class ClientRequests {
         initiator: 'local',
       });
     }
-    const stream = new ClientStream(INTERNAL, host.core, id, describeRequest(list), { endStream: end, queued: id === null });
+    const stream = new ClientStream(INTERNAL, host.core, id, describeRequest(list), { endStream: end, queued: id === null, priority: signalled });
     const entry = streamEntry(stream);
     if (id === null) this.#waiting.set(stream, { entry, list, end });
     else host.register(entry);
@@ -112,6 +120,18 @@ export class ClientRequests {
   }
 
   /**
+   * A queued request's new priority: its header list gets `field` as its only `priority`
+   * field (none when empty). Returns the stream's controller, or `undefined` when it is not
+   * queued.
+   */
+  reprioritize(stream, field) {
+    const item = this.#waiting.get(stream);
+    if (item === undefined) return undefined;
+    item.list = withPriorityField(item.list, field);
+    return item.entry.control;
+  }
+
+  /**
    * A queued stream ended before it started (reset, aborted, timed out, failed): drops it
    * and undoes its listeners and timer. Does nothing for a stream that is not queued.
    */
@@ -132,4 +152,11 @@ export class ClientRequests {
       this.forget(entry.stream);
     }
   }
+}
+
+/** `list` with its `priority` fields replaced by `field` (dropped when `field` is empty). */
+function withPriorityField(list, field) {
+  const rest = withoutField(list, 'priority');
+  if (field !== '') rest.push(['priority', field]);
+  return rest;
 }

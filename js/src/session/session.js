@@ -31,11 +31,18 @@ import { FlowGate } from './flow.js';
 import { describeRequest, pushFields, requestOf, responseOf } from './headers.js';
 import { ControlBacklog, Link } from './link.js';
 import { engineConfig, sessionOptions, settingPairs } from './options.js';
+import { EarlyPriorities, priorityField, priorityOfFields } from './priority.js';
 import { ASSUMED_MAX_CONCURRENT_STREAMS, ClientRequests } from './requests.js';
 import { ClientStream, deliverResponse, INTERNAL, resetError, ServerStream, streamEntry } from './stream.js';
 import { initiate, upgradeSettings } from './upgrade.js';
 
 const MAX_STREAM_ID = 0x7fffffff;
+
+/**
+ * Server: how many streams not opened yet may have a PRIORITY_UPDATE buffered for them
+ * (RFC 9218 §7.1 lets a server bound this); past it the oldest is forgotten.
+ */
+export const MAX_EARLY_PRIORITY_UPDATES = 16;
 
 /** GOAWAY debug data: the ASCII of a short message. */
 const debugOf = (message) => String(message).replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
@@ -75,6 +82,7 @@ export class H2Session {
   #lastReceiveAt = 0;
   #rapidResets;
   #tracer = null;
+  #earlyPriorities = new EarlyPriorities(MAX_EARLY_PRIORITY_UPDATES);
   #connectionWindow = 65_535;
   /**
    * The peer's MAX_CONCURRENT_STREAMS (Infinity: none set), read from the engine at most once
@@ -247,6 +255,7 @@ export class H2Session {
       remoteWindow: (id) => this.#window(id, 'remoteFlowControlWindow'),
       streamDone: (stream) => this.#streamDone(stream),
       push: (parent, headers) => this.#push(parent, headers),
+      reprioritize: (stream, priority) => this.#reprioritize(stream, priority),
       inbound: (delta) => (this.#inboundBuffered += delta),
       traceTimeout: (kind, streamId) => this.#trace({ kind: 'timeout', timeout: kind, streamId }),
     };
@@ -419,11 +428,14 @@ export class H2Session {
       case 'PushedStreamReceived':
         this.#onPushed(event);
         break;
+      case 'PriorityUpdateReceived':
+        this.#onPriorityUpdate(event);
+        break;
       case 'ConnectionTerminated':
         this.#onGoaway(event);
         break;
       default:
-        // PRIORITY, ALTSVC, ORIGIN, PRIORITY_UPDATE and unknown frames need nothing from the
+        // PRIORITY, ALTSVC, ORIGIN and unknown frames need nothing from the
         // driver; they show up in the frame trace.
         break;
     }
@@ -451,7 +463,10 @@ export class H2Session {
       this.#resetOnWire(event.streamId, ErrorCodes.REFUSED_STREAM);
       return;
     }
-    const stream = new ServerStream(INTERNAL, this.#core, event.streamId, requestOf(event.headers));
+    const request = requestOf(event.headers);
+    // A PRIORITY_UPDATE sent before the request is the client's later word: it wins.
+    const priority = this.#earlyPriorities.take(event.streamId) ?? priorityOfFields(request.headers);
+    const stream = new ServerStream(INTERNAL, this.#core, event.streamId, request, { priority });
     const entry = this.#register(stream);
     if (typeof this.onstream === 'function') {
       const handler = this.onstream;
@@ -459,6 +474,47 @@ export class H2Session {
     } else {
       this.#incoming.push(stream);
     }
+  }
+
+  /**
+   * Server: a client's PRIORITY_UPDATE (the engine has parsed the field value). An open
+   * stream takes it at once; one the client has not opened yet gets it when it opens (a
+   * bounded buffer); a stream that has ended needs nothing.
+   */
+  #onPriorityUpdate(event) {
+    if (this.#role !== 'server') return;
+    const id = event.prioritizedStreamId;
+    const priority = Object.freeze({ urgency: event.urgency, incremental: event.incremental });
+    const entry = this.#streams.get(id);
+    if (entry !== undefined) {
+      entry.control.prioritize(priority);
+      this.#flow.wake();
+    } else if (id % 2 === 1 && id > (this.#engine?.highestInboundStreamId ?? 0)) {
+      this.#earlyPriorities.remember(id, priority);
+    }
+  }
+
+  /** Client: a new priority for one of our requests (ClientStream.setPriority). */
+  #reprioritize(stream, priority) {
+    const ended = () =>
+      new H2UsageError(`${stream.id === null ? 'a queued request' : `stream ${stream.id}`}: setPriority() after the stream ended`, {
+        streamId: stream.id ?? undefined,
+        initiator: 'local',
+      });
+    if (stream.id === null) {
+      // Still queued: it will start with the new priority field.
+      const control = this.#requests.reprioritize(stream, priorityField(priority));
+      if (control === undefined) throw ended();
+      control.prioritize(priority);
+      return;
+    }
+    const entry = this.#streams.get(stream.id);
+    if (entry === undefined || entry.stream !== stream || entry.control.done) throw ended();
+    this.#live();
+    this.#engine.sendPriorityUpdate(stream.id, priorityField(priority));
+    this.#link.schedule();
+    entry.control.prioritize(priority);
+    this.#flow.wake();
   }
 
   #onStreamReset(event, entry) {

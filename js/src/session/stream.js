@@ -16,6 +16,7 @@ import {
 } from '../errors.js';
 import { dataOf } from '../octets.js';
 import { headerList, responseOf } from './headers.js';
+import { checkPriority, DEFAULT_PRIORITY } from './priority.js';
 
 /** Passed by the session to stream constructors; any other caller gets a TypeError. */
 export const INTERNAL = Symbol('h2wasm.session.internal');
@@ -111,8 +112,12 @@ export class H2Stream {
   #id;
   /** Made when `signal` is first asked for (aborted at once if the stream failed before). */
   #abort = null;
-  /** What the flow gate sees: the id, and the error once the stream can no longer send. */
+  /**
+   * What the flow gate sees: the id, the error once the stream can no longer send, and the
+   * RFC 9218 priority its sends are scheduled by.
+   */
   #wire;
+  #priority;
   #error = null;
   // inbound
   #queue = [];
@@ -137,11 +142,12 @@ export class H2Stream {
   #closed = deferred();
   #done = false;
 
-  constructor(token, core, id, { localEnded = false, remoteEnded = false, queued = false } = {}) {
+  constructor(token, core, id, { localEnded = false, remoteEnded = false, queued = false, priority = DEFAULT_PRIORITY } = {}) {
     if (token !== INTERNAL) throw new TypeError('streams are created by an H2Session');
     this.#core = core;
     this.#id = id;
-    this.#wire = { id, error: null };
+    this.#priority = priority;
+    this.#wire = { id, error: null, urgency: priority.urgency, incremental: priority.incremental };
     if (queued) {
       this.#started = deferred();
       this.#chain = this.#started.promise;
@@ -156,6 +162,15 @@ export class H2Stream {
    */
   get id() {
     return this.#id;
+  }
+
+  /**
+   * The stream's RFC 9218 priority, `{ urgency, incremental }`: on a server, what the client
+   * signalled (the request's `priority` field, then PRIORITY_UPDATE frames); on a client,
+   * what we signalled. Our outbound DATA is scheduled by it.
+   */
+  get priority() {
+    return this.#priority;
   }
 
   /** The session this stream belongs to. */
@@ -536,6 +551,13 @@ export class H2Stream {
       data(bytes, length) {
         this.stream.#onData(bytes, length);
       }
+      /** A new priority (checked and frozen) for the stream and its sends. */
+      prioritize(priority) {
+        const stream = this.stream;
+        stream.#priority = priority;
+        stream.#wire.urgency = priority.urgency;
+        stream.#wire.incremental = priority.incremental;
+      }
       remoteEnd() {
         this.stream.#onRemoteEnd();
       }
@@ -579,8 +601,8 @@ export class ServerStream extends H2Stream {
   #responded = false;
   #pushed;
 
-  constructor(token, core, id, request, { pushed = false, remoteEnded = false } = {}) {
-    super(token, core, id, { remoteEnded: remoteEnded || pushed });
+  constructor(token, core, id, request, { pushed = false, remoteEnded = false, priority } = {}) {
+    super(token, core, id, { remoteEnded: remoteEnded || pushed, priority });
     this.#core = core;
     this.#request = Object.freeze({ ...request, headers: Object.freeze(request.headers) });
     this.#pushed = pushed;
@@ -654,16 +676,33 @@ export class ServerStream extends H2Stream {
 
 /** A request we sent, or a stream the server pushed to us. */
 export class ClientStream extends H2Stream {
+  #core;
   #request;
   #response = deferred();
   #pushed;
   /** Called (later, never during dispatch) with each informational response `{status, headers}`. */
   oninformational = null;
 
-  constructor(token, core, id, request, { pushed = false, endStream = false, queued = false } = {}) {
-    super(token, core, id, { localEnded: pushed || endStream, queued });
+  constructor(token, core, id, request, { pushed = false, endStream = false, queued = false, priority } = {}) {
+    super(token, core, id, { localEnded: pushed || endStream, queued, priority });
+    this.#core = core;
     this.#request = Object.freeze({ ...request, headers: Object.freeze(request.headers) });
     this.#pushed = pushed;
+  }
+
+  /**
+   * Changes the priority of this request (RFC 9218): `{ urgency = 3, incremental = false }`,
+   * a complete signal (a member left out takes its default). An open request gets a
+   * PRIORITY_UPDATE frame; a queued one starts with the new `priority` field instead. Our
+   * own request body is scheduled by it too. Throws TypeError or RangeError on a bad
+   * argument, H2UsageError on a pushed stream or one that has ended.
+   */
+  setPriority(priority) {
+    const checked = checkPriority(priority, 'setPriority()');
+    if (this.#pushed) {
+      throw new H2UsageError(`stream ${this.id}: a pushed stream cannot be reprioritised`, { streamId: this.id, initiator: 'local' });
+    }
+    this.#core.reprioritize(this, checked);
   }
 
   /** The request sent (or, for a pushed stream, promised): same shape as ServerStream's. */
