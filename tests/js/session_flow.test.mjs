@@ -266,7 +266,7 @@ test('Duck #6: a 6.8 MB upload passes without overflowing any window', async (t)
   await server.closed;
 });
 
-test('connection-window wakes are round-robin: blocked streams get one frame each in turn', async (t) => {
+test('connection-window wakes are round-robin: blocked incremental streams of one urgency get one frame each in turn', async (t) => {
   const { server, peer } = await serverWithPeer(t, 
     {
       async onstream(s) {
@@ -276,7 +276,13 @@ test('connection-window wakes are round-robin: blocked streams get one frame eac
     },
     { settings: [[0x4, 1_000_000]] }, // large stream windows: only the connection window binds
   );
-  await peer.send(F.headers(1, req('/a'), { endStream: true }), F.headers(3, req('/b'), { endStream: true }), F.headers(5, req('/c'), { endStream: true }));
+  // RFC 9218: incremental streams share; non-incremental ones (the default) would go one by one.
+  const incremental = [['priority', 'i']];
+  await peer.send(
+    F.headers(1, req('/a', 'GET', incremental), { endStream: true }),
+    F.headers(3, req('/b', 'GET', incremental), { endStream: true }),
+    F.headers(5, req('/c', 'GET', incremental), { endStream: true }),
+  );
   await peer.waitFor(() => peer.ofType(F.Type.DATA).reduce((n, f) => n + f.payload.length, 0) === 65_535, 'the connection window');
   await settle();
   for (let round = 0; round < 3; round++) {

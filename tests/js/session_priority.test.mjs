@@ -1,11 +1,13 @@
 // RFC 9218 priorities in H2Session: the client's `priority` option and header field,
 // setPriority() and its PRIORITY_UPDATE, the server's view of a stream's priority (header,
-// then PRIORITY_UPDATE, also one that comes before the HEADERS).
+// then PRIORITY_UPDATE, also one that comes before the HEADERS), and the order in which
+// waiting senders get the connection window: most urgent first, non-incremental streams one
+// at a time by stream id, incremental ones of one urgency in turn.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { H2Session, H2UsageError, memoryTransportPair } from 'h2wasm';
 import * as F from './frames.mjs';
-import { req, ScriptedPeer, sessionPair, settle } from './session_support.mjs';
+import { FakeClock, pattern, req, ScriptedPeer, sessionPair, settle } from './session_support.mjs';
 
 /** A server session with a scripted client peer, handshaken with `settings`. */
 async function serverWithPeer(t, options = {}, settings = []) {
@@ -34,6 +36,12 @@ const fieldsOf = (stream) => stream.request.headers.filter(([name]) => name === 
 /** The PRIORITY_UPDATE frames received: `{ id, field }`. */
 const priorityUpdates = (peer) =>
   peer.ofType(F.Type.PRIORITY_UPDATE).map((f) => ({ id: F.readU32(f.payload) & 0x7fffffff, field: new TextDecoder().decode(f.payload.subarray(4)) }));
+
+/** Stream ids of the DATA frames received from index `from` on. */
+const dataOrder = (peer, from) => peer.frames.slice(from).filter((f) => f.type === F.Type.DATA && f.payload.length > 0).map((f) => f.streamId);
+
+/** Collapses runs of one id: [3, 3, 5, 3] → [3, 5, 3]. */
+const runs = (ids) => ids.filter((id, i) => i === 0 || ids[i - 1] !== id);
 
 test('request(): the priority option is sent as the priority header field, and omitted for the defaults', async (t) => {
   const seen = new Map();
@@ -162,6 +170,161 @@ test('priority header values: unknown keys, parameters and wrong types are ignor
   }
   await settle();
   for (const [path, , expected] of cases) assert.deepEqual({ ...streams.get(path) }, expected, path);
+});
+
+/**
+ * A server whose responses wait for the connection window: `/fill` takes the whole window,
+ * then the other requests' responses of `size` octets each start in the order given by
+ * `startOrder` (paths). Returns the peer and a function that opens the window.
+ */
+async function blockedResponses(t, requests, startOrder, size) {
+  const gates = new Map();
+  const { server, peer } = await serverWithPeer(
+    t,
+    {
+      async onstream(stream) {
+        stream.respond(200);
+        if (stream.request.path === '/fill') {
+          await stream.write(pattern(65_535));
+        } else {
+          await new Promise((resolve) => gates.set(stream.request.path, resolve));
+          await stream.write(pattern(size));
+        }
+        await stream.end();
+      },
+    },
+    [[0x4, 1 << 20]], // INITIAL_WINDOW_SIZE: only the connection window limits
+  );
+  await peer.send(F.headers(1, req('/fill'), { endStream: true }));
+  await peer.waitFor(() => peer.ofType(F.Type.DATA).reduce((n, f) => n + f.payload.length, 0) === 65_535, 'the window filled');
+  let id = 3;
+  for (const [path, fields] of requests) {
+    await peer.send(F.headers(id, req(path, 'GET', fields), { endStream: true }));
+    id += 2;
+  }
+  await settle();
+  for (const path of startOrder) {
+    gates.get(path)();
+    await settle();
+  }
+  assert.equal(server.stats().blockedStreams, requests.length, 'every response waits for the window');
+  const mark = peer.frames.length;
+  return {
+    peer,
+    async open() {
+      await peer.send(F.windowUpdate(0, requests.length * size));
+      await peer.waitFor(
+        () => peer.frames.slice(mark).filter((f) => f.type === F.Type.DATA && f.flags & F.Flag.END_STREAM).length === requests.length,
+        'every response to end',
+      );
+      return dataOrder(peer, mark);
+    },
+  };
+}
+
+test('after a WINDOW_UPDATE the most urgent waiting response goes first, then the next', async (t) => {
+  const size = 40_000; // three frames each
+  const { open } = await blockedResponses(
+    t,
+    [
+      ['/u5', [['priority', 'u=5']]], // stream 3
+      ['/u1', [['priority', 'u=1']]], // stream 5
+      ['/u3', []], // stream 7, the default urgency
+    ],
+    ['/u5', '/u3', '/u1'],
+    size,
+  );
+  const order = await open();
+  assert.deepEqual(runs(order), [5, 7, 3], `DATA order ${order.join(' ')}`);
+});
+
+test('a PRIORITY_UPDATE reorders the responses already waiting', async (t) => {
+  const { peer, open } = await blockedResponses(t, [['/a', []], ['/b', []]], ['/a', '/b'], 40_000);
+  await peer.send(F.priorityUpdate(5, 'u=0'));
+  await settle();
+  const order = await open();
+  assert.deepEqual(runs(order), [5, 3], `DATA order ${order.join(' ')}`);
+});
+
+test('non-incremental responses of one urgency go one at a time, by stream id', async (t) => {
+  const { open } = await blockedResponses(
+    t,
+    [['/a', []], ['/b', []], ['/c', []]], // streams 3, 5, 7
+    ['/c', '/b', '/a'], // they start waiting in the reverse order
+    40_000,
+  );
+  const order = await open();
+  assert.deepEqual(runs(order), [3, 5, 7], `DATA order ${order.join(' ')}`);
+});
+
+test('incremental responses of one urgency take turns, frame by frame', async (t) => {
+  const { open } = await blockedResponses(
+    t,
+    [
+      ['/a', [['priority', 'u=2, i']]],
+      ['/b', [['priority', 'u=2, i']]],
+      ['/c', [['priority', 'u=2, i']]],
+    ],
+    ['/a', '/b', '/c'],
+    40_000,
+  );
+  const order = await open();
+  assert.equal(order.length, 9, `DATA order ${order.join(' ')}`);
+  assert.equal(runs(order).length, 9, `no stream gets two frames in a row: ${order.join(' ')}`);
+  assert.deepEqual(new Set(order.slice(0, 3)), new Set([3, 5, 7]), 'each stream gets one of the first three frames');
+});
+
+test('a client request body is scheduled by its own priority', async (t) => {
+  const { client, peer } = await clientWithPeer(t);
+  const filler = client.request(req('/fill', 'POST'), { endStream: false });
+  await filler.write(pattern(65_535));
+  await peer.waitFor(() => peer.ofType(F.Type.DATA).reduce((n, f) => n + f.payload.length, 0) === 65_535, 'the window filled');
+  const mark = peer.frames.length;
+  const low = client.request(req('/low', 'POST'), { body: pattern(40_000), priority: { urgency: 6 } });
+  const high = client.request(req('/high', 'POST'), { body: pattern(40_000), priority: { urgency: 0 } });
+  await settle();
+  assert.equal(client.stats().blockedStreams, 2);
+  await peer.send(F.windowUpdate(0, 80_000), F.windowUpdate(low.id, 80_000), F.windowUpdate(high.id, 80_000));
+  await peer.waitFor(
+    () => peer.frames.slice(mark).filter((f) => f.type === F.Type.DATA && f.flags & F.Flag.END_STREAM).length === 2,
+    'both bodies to end',
+  );
+  const order = dataOrder(peer, mark);
+  assert.deepEqual(runs(order), [high.id, low.id], `DATA order ${order.join(' ')}`);
+});
+
+test('a response held back by more urgent ones does not hit the flow-control timeout while others progress', async (t) => {
+  const clock = new FakeClock();
+  const { peer } = await serverWithPeer(
+    t,
+    {
+      clock,
+      flowControlTimeoutMs: 1000,
+      async onstream(stream) {
+        stream.respond(200);
+        const size = { '/fill': 65_535, '/urgent': 5 * 16_384, '/low': 1000 }[stream.request.path];
+        await stream.write(pattern(size));
+        await stream.end();
+      },
+    },
+    [[0x4, 1 << 20]],
+  );
+  await peer.send(F.headers(1, req('/fill'), { endStream: true }));
+  await peer.waitFor(() => peer.ofType(F.Type.DATA).reduce((n, f) => n + f.payload.length, 0) === 65_535, 'the window filled');
+  await peer.send(
+    F.headers(3, req('/urgent', 'GET', [['priority', 'u=0']]), { endStream: true }),
+    F.headers(5, req('/low', 'GET', [['priority', 'u=7']]), { endStream: true }),
+  );
+  await settle();
+  for (let round = 1; round <= 4; round++) {
+    await clock.advance(600); // 2.4 s in all: more than twice the timeout for /low
+    await peer.send(F.windowUpdate(0, 16_384));
+    await peer.waitFor(() => peer.ofType(F.Type.DATA).filter((f) => f.streamId === 3).length === round, `urgent frame ${round}`);
+  }
+  assert.equal(peer.ofType(F.Type.DATA).filter((f) => f.streamId === 5).length, 0, '/low waited for its turn');
+  assert.equal(peer.ofType(F.Type.RST_STREAM).length, 0, 'and was not reset');
+  await peer.send(F.windowUpdate(0, 20_000));
+  await peer.waitFor((f) => f.type === F.Type.DATA && f.streamId === 5 && f.flags & F.Flag.END_STREAM, '/low to finish');
 });
 
 test('invalid priorities are refused: TypeError or RangeError, and setPriority() on an ended stream', async (t) => {

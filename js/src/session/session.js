@@ -176,6 +176,7 @@ export class H2Session {
     this.#backlog = new ControlBacklog(this.#link);
     this.#flow = new FlowGate({
       window: (id) => this.#window(id),
+      connectionWindow: () => this.#engine?.outboundFlowControlWindow ?? 0,
       maxFrameSize: () => this.#engine?.maxOutboundFrameSize ?? 16_384,
       send: (id, bytes) => {
         this.#engine.sendData(id, bytes);
