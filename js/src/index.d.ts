@@ -766,7 +766,32 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Bound on the wait for the response headers, time spent queued included. */
   timeoutMs?: number;
+  /**
+   * RFC 9218 priority, sent as the `priority` field (none when both are defaults). TypeError
+   * for a wrong type, RangeError for an urgency outside 0..7.
+   */
+  priority?: PriorityInit;
 }
+
+/** An RFC 9218 priority signal: members left out take their defaults. */
+export interface PriorityInit {
+  /** 0 (most urgent) to 7; default 3. */
+  urgency?: number;
+  /** Whether the response is useful in parts (shares bandwidth); default false. */
+  incremental?: boolean;
+}
+
+/** A stream's RFC 9218 priority. */
+export interface StreamPriority {
+  readonly urgency: number;
+  readonly incremental: boolean;
+}
+
+/**
+ * `session.fetch()`'s init: `priority` is an RFC 9218 object, or one of Fetch's priority
+ * hints, which are accepted and ignored.
+ */
+export type H2RequestInit = Omit<RequestInit, 'priority'> & { priority?: PriorityInit | 'high' | 'low' | 'auto' };
 
 export interface SessionStats {
   state: SessionState;
@@ -847,7 +872,7 @@ export class H2Session {
    * full, H2SessionClosingError once GOAWAY was sent or received.
    */
   request(headers: OutboundHeaders, options?: RequestOptions): ClientStream;
-  fetch(input: string | URL | Request, init?: RequestInit): Promise<H2Response>;
+  fetch(input: string | URL | Request, init?: H2RequestInit): Promise<H2Response>;
   incoming(): AsyncIterableIterator<ServerStream>;
   ping(payload?: Uint8Array | string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<number>;
   updateSettings(settings: SettingsUpdate, options?: { timeoutMs?: number }): Promise<Settings>;
@@ -873,6 +898,11 @@ export class H2Stream {
   readonly remoteWindow: number;
   readonly localEnded: boolean;
   readonly remoteEnded: boolean;
+  /**
+   * RFC 9218: on a server what the client signalled (header, then PRIORITY_UPDATE), on a
+   * client what we signalled. Our outbound DATA is scheduled by it.
+   */
+  readonly priority: StreamPriority;
   write(chunk: Uint8Array | string | ArrayBuffer | ArrayBufferView, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
   end(trailers?: OutboundHeaders): Promise<void>;
   reset(code?: number): void;
@@ -895,6 +925,12 @@ export class ClientStream extends H2Stream {
   readonly pushed: boolean;
   readonly response: Promise<ResponseHead>;
   oninformational: ((info: ResponseHead) => unknown) | null;
+  /**
+   * Sends PRIORITY_UPDATE with this complete signal (a queued request starts with it
+   * instead). TypeError/RangeError on a bad argument, H2UsageError once the stream ended or
+   * for a pushed stream.
+   */
+  setPriority(priority: PriorityInit): void;
 }
 
 /** What a `serve()` handler gets besides the Request. */
@@ -1011,7 +1047,7 @@ export function connect(url: string | URL, options?: ConnectOptions): Promise<H2
  * Node, Deno and Bun only: `fetch()` over HTTP/2 on a connection of its own (see `connect`),
  * closed once the response has ended or its body was cancelled.
  */
-export function fetch(input: string | URL | Request, init?: RequestInit & { connect?: ConnectOptions }): Promise<H2Response>;
+export function fetch(input: string | URL | Request, init?: H2RequestInit & { connect?: ConnectOptions }): Promise<H2Response>;
 
 /** The parts of a classic WebSocket (DOM, Deno, Bun, npm `ws`) that `fromWebSocket` uses. */
 export interface WebSocketLike {

@@ -57,6 +57,7 @@ import {
   type Clock,
   type CloseInfo,
   type H2Response,
+  type StreamPriority,
   type H2SessionOptions,
   type ServeInfo,
   type SessionStats,
@@ -267,7 +268,16 @@ async function session(): Promise<void> {
   const stream: ClientStream = client2.request([[':method', 'GET'], [':scheme', 'https'], [':authority', 'a'], [':path', '/']], {
     signal: AbortSignal.timeout(1000),
     timeoutMs: 500,
+    priority: { urgency: 1, incremental: true },
   });
+  stream.setPriority({ urgency: 5 });
+  const priority: StreamPriority = stream.priority;
+  const urgency: number = priority.urgency;
+  // @ts-expect-error an RFC 9218 priority is an object, not a Fetch hint, in request()
+  client2.request([[':method', 'GET'], [':scheme', 'https'], [':authority', 'a'], [':path', '/']], { priority: 'high' });
+  await client2.fetch('https://a/', { priority: { incremental: true } });
+  await client2.fetch('https://a/', { priority: 'low' });
+  void urgency;
   stream.oninformational = ({ status }) => void status;
   const queuedId: number | null = stream.id;
   // @ts-expect-error a client stream's id is null while it waits in the queue
