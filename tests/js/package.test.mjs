@@ -50,6 +50,7 @@ test('the tarball holds the built entry points, declarations and wasm, and nothi
     'js/dist/session/headers.js',
     'js/dist/session/link.js',
     'js/dist/session/options.js',
+    'js/dist/session/priority.js',
     'js/dist/session/requests.js',
     'js/dist/session/session.js',
     'js/dist/session/stream.js',
