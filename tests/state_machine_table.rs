@@ -477,39 +477,6 @@ fn header_blocks_are_told_apart_by_the_stream_history() {
 
 // ---- connection machine ----------------------------------------------------------------------
 
-const CONNECTION_STATES: [ConnectionState; 4] = [
-    ConnectionState::Idle,
-    ConnectionState::ClientOpen,
-    ConnectionState::ServerOpen,
-    ConnectionState::Closed,
-];
-
-const CONNECTION_INPUTS: [ConnectionInput; 20] = {
-    use ConnectionInput as I;
-    [
-        I::SendHeaders,
-        I::SendPushPromise,
-        I::SendData,
-        I::SendGoAway,
-        I::SendWindowUpdate,
-        I::SendPing,
-        I::SendSettings,
-        I::SendRstStream,
-        I::SendPriority,
-        I::SendAltSvc,
-        I::RecvHeaders,
-        I::RecvPushPromise,
-        I::RecvData,
-        I::RecvGoAway,
-        I::RecvWindowUpdate,
-        I::RecvPing,
-        I::RecvSettings,
-        I::RecvRstStream,
-        I::RecvPriority,
-        I::RecvAltSvc,
-    ]
-};
-
 /// Fails to compile if a connection input or state is added without updating the tests.
 fn connection_names(
     state: ConnectionState,
@@ -583,8 +550,8 @@ fn connection_oracle(state: ConnectionState, input: ConnectionInput) -> Option<C
 fn connection_table_matches_the_oracle_for_every_pair() {
     let mut allowed = 0;
     let mut mismatches = Vec::new();
-    for state in CONNECTION_STATES {
-        for input in CONNECTION_INPUTS {
+    for state in ConnectionState::ALL {
+        for input in ConnectionInput::ALL {
             let want = connection_oracle(state, input);
             let got = next_state(state, input);
             allowed += usize::from(got.is_some());
@@ -598,15 +565,17 @@ fn connection_table_matches_the_oracle_for_every_pair() {
     // python h2 4.4.1's table has 53 entries: 14 idle, 18 client-open, 19 server-open, 2
     // closed.
     assert_eq!(allowed, 53);
-    let inputs: HashSet<_> =
-        CONNECTION_INPUTS.iter().map(|&i| connection_names(ConnectionState::Idle, i).1).collect();
+    let inputs: HashSet<_> = ConnectionInput::ALL
+        .iter()
+        .map(|&i| connection_names(ConnectionState::Idle, i).1)
+        .collect();
     assert_eq!(inputs.len(), 20);
 }
 
 #[test]
 fn connection_machine_closes_on_every_refused_input() {
-    for state in CONNECTION_STATES {
-        for input in CONNECTION_INPUTS {
+    for state in ConnectionState::ALL {
+        for input in ConnectionInput::ALL {
             let mut m = ConnectionMachine { state };
             let result = m.process(input);
             match connection_oracle(state, input) {

@@ -37,6 +37,14 @@ pub enum ConnectionState {
 }
 
 impl ConnectionState {
+    /// Every state, in declaration order (for exhaustive tests and tables).
+    pub const ALL: [ConnectionState; 4] = [
+        ConnectionState::Idle,
+        ConnectionState::ClientOpen,
+        ConnectionState::ServerOpen,
+        ConnectionState::Closed,
+    ];
+
     /// The state's name (`"ClientOpen"`).
     pub const fn name(self) -> &'static str {
         match self {
@@ -75,6 +83,30 @@ pub enum ConnectionInput {
 }
 
 impl ConnectionInput {
+    /// Every input, in declaration order (for exhaustive tests and tables).
+    pub const ALL: [ConnectionInput; 20] = [
+        ConnectionInput::SendHeaders,
+        ConnectionInput::SendPushPromise,
+        ConnectionInput::SendData,
+        ConnectionInput::SendGoAway,
+        ConnectionInput::SendWindowUpdate,
+        ConnectionInput::SendPing,
+        ConnectionInput::SendSettings,
+        ConnectionInput::SendRstStream,
+        ConnectionInput::SendPriority,
+        ConnectionInput::SendAltSvc,
+        ConnectionInput::RecvHeaders,
+        ConnectionInput::RecvPushPromise,
+        ConnectionInput::RecvData,
+        ConnectionInput::RecvGoAway,
+        ConnectionInput::RecvWindowUpdate,
+        ConnectionInput::RecvPing,
+        ConnectionInput::RecvSettings,
+        ConnectionInput::RecvRstStream,
+        ConnectionInput::RecvPriority,
+        ConnectionInput::RecvAltSvc,
+    ];
+
     /// The input's name, as `Debug` writes it (`"SendHeaders"`), for messages.
     pub const fn name(self) -> &'static str {
         match self {
@@ -178,34 +210,10 @@ mod tests {
 
     #[test]
     fn names_are_what_debug_writes() {
-        use ConnectionInput as I;
-        use ConnectionState as S;
-        let inputs = [
-            I::SendHeaders,
-            I::SendPushPromise,
-            I::SendData,
-            I::SendGoAway,
-            I::SendWindowUpdate,
-            I::SendPing,
-            I::SendSettings,
-            I::SendRstStream,
-            I::SendPriority,
-            I::SendAltSvc,
-            I::RecvHeaders,
-            I::RecvPushPromise,
-            I::RecvData,
-            I::RecvGoAway,
-            I::RecvWindowUpdate,
-            I::RecvPing,
-            I::RecvSettings,
-            I::RecvRstStream,
-            I::RecvPriority,
-            I::RecvAltSvc,
-        ];
-        for input in inputs {
+        for input in ConnectionInput::ALL {
             assert_eq!(input.name(), format!("{input:?}"));
         }
-        for state in [S::Idle, S::ClientOpen, S::ServerOpen, S::Closed] {
+        for state in ConnectionState::ALL {
             assert_eq!(state.name(), format!("{state:?}"));
         }
     }
