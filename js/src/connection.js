@@ -4,7 +4,7 @@
 
 import { RawConnection } from './wasm/h2wasm.js';
 import { assertReady } from './core.js';
-import { frameTypeName, SettingCodes } from './constants.js';
+import { frameTypeName, SETTING_IDS } from './constants.js';
 import { fromBinding, InvalidInputError } from './errors.js';
 import { decodeEvents } from './events.js';
 import { byteString, bytesOf, dataOf, fieldOctets, packHeaders } from './octets.js';
@@ -101,23 +101,13 @@ export class H2Configuration {
   }
 }
 
-const SETTING_GETTERS = {
-  headerTableSize: SettingCodes.HEADER_TABLE_SIZE,
-  enablePush: SettingCodes.ENABLE_PUSH,
-  maxConcurrentStreams: SettingCodes.MAX_CONCURRENT_STREAMS,
-  initialWindowSize: SettingCodes.INITIAL_WINDOW_SIZE,
-  maxFrameSize: SettingCodes.MAX_FRAME_SIZE,
-  maxHeaderListSize: SettingCodes.MAX_HEADER_LIST_SIZE,
-  enableConnectProtocol: SettingCodes.ENABLE_CONNECT_PROTOCOL,
-};
-
 /** A read-only snapshot of one side's settings in force (python h2's `Settings`). */
 export class Settings {
   #values;
   constructor(flat) {
     this.#values = new Map();
     for (let i = 0; i + 1 < flat.length; i += 2) this.#values.set(flat[i], flat[i + 1]);
-    for (const [name, code] of Object.entries(SETTING_GETTERS)) {
+    for (const [name, code] of Object.entries(SETTING_IDS)) {
       Object.defineProperty(this, name, { value: this.#values.get(code), enumerable: true });
     }
   }

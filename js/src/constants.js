@@ -31,6 +31,20 @@ export const SettingCodes = Object.freeze({
   NO_RFC7540_PRIORITIES: 0x9,
 });
 
+/**
+ * The settings with a camelCase name (`Settings` getters, `updateSettings()` keys) and their
+ * identifiers. Internal: not exported by the package.
+ */
+export const SETTING_IDS = Object.freeze({
+  headerTableSize: SettingCodes.HEADER_TABLE_SIZE,
+  enablePush: SettingCodes.ENABLE_PUSH,
+  maxConcurrentStreams: SettingCodes.MAX_CONCURRENT_STREAMS,
+  initialWindowSize: SettingCodes.INITIAL_WINDOW_SIZE,
+  maxFrameSize: SettingCodes.MAX_FRAME_SIZE,
+  maxHeaderListSize: SettingCodes.MAX_HEADER_LIST_SIZE,
+  enableConnectProtocol: SettingCodes.ENABLE_CONNECT_PROTOCOL,
+});
+
 /** Frame type codes (RFC 9113 §6 and extensions). */
 export const FrameTypes = Object.freeze({
   DATA: 0x0,

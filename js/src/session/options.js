@@ -1,7 +1,7 @@
 // The options of an H2Session: defaults, checks, and the engine configuration they imply.
 
 import { H2Configuration } from '../connection.js';
-import { SettingCodes } from '../constants.js';
+import { SETTING_IDS } from '../constants.js';
 import { InvalidInputError } from '../errors.js';
 import { checkClock, realClock } from './clock.js';
 
@@ -140,17 +140,6 @@ export function engineConfig(role, o) {
     limits,
   });
 }
-
-/** camelCase names accepted by updateSettings(), with their identifiers. */
-export const SETTING_IDS = Object.freeze({
-  headerTableSize: SettingCodes.HEADER_TABLE_SIZE,
-  enablePush: SettingCodes.ENABLE_PUSH,
-  maxConcurrentStreams: SettingCodes.MAX_CONCURRENT_STREAMS,
-  initialWindowSize: SettingCodes.INITIAL_WINDOW_SIZE,
-  maxFrameSize: SettingCodes.MAX_FRAME_SIZE,
-  maxHeaderListSize: SettingCodes.MAX_HEADER_LIST_SIZE,
-  enableConnectProtocol: SettingCodes.ENABLE_CONNECT_PROTOCOL,
-});
 
 /** `[identifier, value]` pairs from `{ maxConcurrentStreams: 10 }`, `{ 3: 10 }` or pairs. */
 export function settingPairs(partial) {
